@@ -1,0 +1,72 @@
+"""Scoring engine for AI vendor risk assessments.
+
+Plain Python on purpose: no Django, no database. It takes a compiled questionnaire, answers,
+the vendor/use-case context and a policy, and returns a rating together with everything needed
+to explain it. The rules are specified in the project contract.
+"""
+
+from .answers import (
+    MAX_TEXT_LENGTH,
+    AnswerError,
+    InvalidAnswer,
+    normalise_answer,
+    normalise_answers,
+    validate_answers,
+)
+from .compile import (
+    CompiledQuestion,
+    CompiledQuestionnaire,
+    DefinitionError,
+    compile_questionnaire,
+)
+from .domains import DOMAIN_LABELS, DOMAINS
+from .engine import (
+    DomainScore,
+    Driver,
+    Finding,
+    Inherent,
+    Knockout,
+    ScoreOutcome,
+    score,
+    validate_context,
+)
+from .hashing import (
+    ENGINE_VERSION,
+    canonical_definition,
+    canonical_json,
+    definition_content_hash,
+    input_document,
+    input_hash,
+)
+from .policy import DEFAULT_POLICY, validate_policy
+
+__all__ = [
+    "DEFAULT_POLICY",
+    "DOMAINS",
+    "DOMAIN_LABELS",
+    "ENGINE_VERSION",
+    "MAX_TEXT_LENGTH",
+    "AnswerError",
+    "CompiledQuestion",
+    "CompiledQuestionnaire",
+    "DefinitionError",
+    "DomainScore",
+    "Driver",
+    "Finding",
+    "Inherent",
+    "InvalidAnswer",
+    "Knockout",
+    "ScoreOutcome",
+    "canonical_definition",
+    "canonical_json",
+    "compile_questionnaire",
+    "definition_content_hash",
+    "input_document",
+    "input_hash",
+    "normalise_answer",
+    "normalise_answers",
+    "score",
+    "validate_answers",
+    "validate_context",
+    "validate_policy",
+]

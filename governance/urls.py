@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from governance.web import views as web_views
+
+urlpatterns = [
+    path("healthz", web_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/", include("governance.api.urls")),
+    path("", include("governance.web.urls")),
+]

@@ -1,0 +1,164 @@
+"""Writes on vendor profiles. Each is atomic, validated and audited (see accounts.services)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+from governance.accounts.services import tenant_create, tenant_delete, tenant_update
+
+from .models import Contact, Offering, UseCase, Vendor
+
+VENDOR_FIELDS = (
+    "name",
+    "legal_name",
+    "website",
+    "headquarters_country",
+    "parent_company",
+    "parent_country",
+    "ownership_type",
+    "description",
+    "status",
+    "tags",
+)
+OFFERING_FIELDS = (
+    "name",
+    "kind",
+    "deployment",
+    "licence_type",
+    "licence_name",
+    "processing_regions",
+    "pricing_model",
+    "description",
+)
+USE_CASE_FIELDS = (
+    "offering",
+    "name",
+    "purpose",
+    "data_categories",
+    "business_criticality",
+    "eu_ai_act_class",
+    "people_affected",
+    "exposure",
+    "business_owner",
+)
+CONTACT_FIELDS = ("name", "email", "title", "phone")
+
+
+def _pick(data: dict, fields: tuple[str, ...]) -> dict:
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise ValidationError({name: ["Unknown field."] for name in unknown})
+    return dict(data)
+
+
+def _check_unique_name(vendor: Vendor) -> None:
+    # The database constraint is on lower(name); checking here too gives the user a field
+    # error instead of a generic conflict.
+    clash = Vendor.objects.filter(
+        organisation_id=vendor.organisation_id, name__iexact=(vendor.name or "").strip()
+    ).exclude(pk=vendor.pk)
+    if clash.exists():
+        raise ValidationError(
+            {"name": ["A vendor with this name already exists in your organisation."]}
+        )
+
+
+def vendor_create(*, actor, organisation_id: int, data: dict) -> Vendor:
+    vendor = Vendor(organisation_id=organisation_id, **_pick(data, VENDOR_FIELDS))
+    vendor.name = (vendor.name or "").strip()
+    _check_unique_name(vendor)
+    return tenant_create(
+        actor=actor, organisation_id=organisation_id, obj=vendor, action="vendor.create"
+    )
+
+
+def vendor_update(*, actor, vendor: Vendor, data: dict) -> Vendor:
+    data = _pick(data, VENDOR_FIELDS)
+    if "name" in data:
+        data["name"] = (data["name"] or "").strip()
+        probe = Vendor(pk=vendor.pk, organisation_id=vendor.organisation_id, name=data["name"])
+        _check_unique_name(probe)
+    return tenant_update(
+        actor=actor,
+        organisation_id=vendor.organisation_id,
+        obj=vendor,
+        data=data,
+        action="vendor.update",
+    )
+
+
+def vendor_delete(*, actor, vendor: Vendor) -> None:
+    tenant_delete(
+        actor=actor, organisation_id=vendor.organisation_id, obj=vendor, action="vendor.delete"
+    )
+
+
+def offering_create(*, actor, vendor: Vendor, data: dict) -> Offering:
+    offering = Offering(vendor=vendor, **_pick(data, OFFERING_FIELDS))
+    return tenant_create(
+        actor=actor,
+        organisation_id=vendor.organisation_id,
+        obj=offering,
+        action="offering.create",
+    )
+
+
+def offering_update(*, actor, offering: Offering, data: dict) -> Offering:
+    return tenant_update(
+        actor=actor,
+        organisation_id=offering.vendor.organisation_id,
+        obj=offering,
+        data=_pick(data, OFFERING_FIELDS),
+        action="offering.update",
+    )
+
+
+def offering_delete(*, actor, offering: Offering) -> None:
+    tenant_delete(
+        actor=actor,
+        organisation_id=offering.vendor.organisation_id,
+        obj=offering,
+        action="offering.delete",
+    )
+
+
+def use_case_create(*, actor, organisation_id: int, data: dict) -> UseCase:
+    use_case = UseCase(organisation_id=organisation_id, **_pick(data, USE_CASE_FIELDS))
+    return tenant_create(
+        actor=actor, organisation_id=organisation_id, obj=use_case, action="use_case.create"
+    )
+
+
+def use_case_update(*, actor, use_case: UseCase, data: dict) -> UseCase:
+    return tenant_update(
+        actor=actor,
+        organisation_id=use_case.organisation_id,
+        obj=use_case,
+        data=_pick(data, USE_CASE_FIELDS),
+        action="use_case.update",
+    )
+
+
+def use_case_delete(*, actor, use_case: UseCase) -> None:
+    tenant_delete(
+        actor=actor,
+        organisation_id=use_case.organisation_id,
+        obj=use_case,
+        action="use_case.delete",
+    )
+
+
+def contact_create(*, actor, vendor: Vendor, data: dict) -> Contact:
+    contact = Contact(vendor=vendor, **_pick(data, CONTACT_FIELDS))
+    return tenant_create(
+        actor=actor, organisation_id=vendor.organisation_id, obj=contact, action="contact.create"
+    )
+
+
+def contact_delete(*, actor, contact: Contact) -> None:
+    tenant_delete(
+        actor=actor,
+        organisation_id=contact.vendor.organisation_id,
+        obj=contact,
+        action="contact.delete",
+    )
