@@ -20,6 +20,7 @@ migrate: install
 	$(BIN)/python manage.py migrate --noinput -v0
 
 demo: migrate
+	$(BIN)/python manage.py load_questionnaires
 	$(BIN)/python manage.py load_demo
 
 run: demo
