@@ -13,23 +13,10 @@ from .answers import (
     normalise_answers,
     validate_answers,
 )
-from .compile import (
-    CompiledQuestion,
-    CompiledQuestionnaire,
-    DefinitionError,
-    compile_questionnaire,
-)
+from .compile import compile_questionnaire
+from .context import validate_context
 from .domains import DOMAIN_LABELS, DOMAINS
-from .engine import (
-    DomainScore,
-    Driver,
-    Finding,
-    Inherent,
-    Knockout,
-    ScoreOutcome,
-    score,
-    validate_context,
-)
+from .engine import score
 from .hashing import (
     ENGINE_VERSION,
     canonical_definition,
@@ -38,7 +25,9 @@ from .hashing import (
     input_document,
     input_hash,
 )
+from .outcome import DomainScore, Driver, Finding, Inherent, Knockout, ScoreOutcome
 from .policy import DEFAULT_POLICY, validate_policy
+from .structures import CompiledQuestion, CompiledQuestionnaire, DefinitionError
 
 __all__ = [
     "DEFAULT_POLICY",

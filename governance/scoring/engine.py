@@ -1,0 +1,325 @@
+"""The scoring engine: answers + context + policy -> rating with its full explanation.
+
+`score()` is the hot path (bulk re-scoring after a policy change, what-if views), so it walks
+the precompiled plan once, validating and normalising answers inline, and assembles the
+canonical JSON of the answers from fragments prepared at compile time instead of building and
+re-sorting a dict. The rules are those of the project contract; bench/reference_engine.py
+restates them plainly and property tests keep the two in agreement.
+
+Bands and tiers are read from the score rounded to two decimals, so the published number and
+its band always agree (a mean that is exactly 25 but computes as 24.999999999996 is
+"moderate", as its published 25.0 says).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from bisect import bisect_left
+from collections.abc import Mapping
+from typing import Any
+
+from .answers import MAX_TEXT_LENGTH, AnswerError, InvalidAnswer, check_value, is_iso_date
+from .context import read_context
+from .domains import (
+    DOMAIN_KEYS,
+    DOMAIN_LABELS,
+    FACTOR_FIELDS,
+    INHERENT_FACTORS,
+    RATING_RANK,
+    RATINGS,
+)
+from .explain import drivers_from_rows, findings_and_knockouts, selection
+from .hashing import ENGINE_VERSION, canonical_json, policy_json, sha256_hex
+from .outcome import DomainScore, Inherent, Knockout, ScoreOutcome
+from .structures import (
+    KIND_CHOICE,
+    KIND_DATE,
+    KIND_MULTI,
+    KIND_NUMBER,
+    KIND_TEXT,
+    SPECIAL_NA,
+    CompiledQuestionnaire,
+)
+
+PROHIBITED_KNOCKOUT = Knockout("context.eu_ai_act_class", "prohibited", "critical",
+                               "Prohibited AI practice")
+
+_INF = float("inf")
+_fromisoformat = dt.date.fromisoformat
+_json_str = json.encoder.encode_basestring
+_int_repr = int.__repr__
+_float_repr = float.__repr__
+_tuple_new = tuple.__new__
+_PREFIX = '{"answers":{'
+_ENGINE_JSON = ',"engine_version":' + _json_str(ENGINE_VERSION)
+
+
+def _band_index(value: float, thresholds: Any) -> int:
+    if value < thresholds[0]:
+        return 0
+    if value < thresholds[1]:
+        return 1
+    if value < thresholds[2]:
+        return 2
+    return 3
+
+
+def score(compiled: CompiledQuestionnaire, answers: Mapping[str, object], *,
+          context: Mapping[str, Any], policy: Mapping[str, Any]) -> ScoreOutcome:
+    """Score one assessment.
+
+    `policy` must have passed `validate_policy`. Answers may be raw (they are normalised
+    here); `None` means not answered. Raises `InvalidAnswer` listing every unknown question
+    key and invalid value (answers to hidden questions are ignored by the rules, not
+    rejected), and `ValueError` for an invalid context.
+    """
+    as_of, use_case = read_context(context)
+    unknown_risk = policy["unknown_risk"]
+
+    get = answers.get
+    ctrl: list[Any] = [None] * compiled.controller_count
+    sum_wr = [0.0] * 6
+    sum_w = [0.0] * 6
+    n_rows = [0] * 6
+    n_unknown = [0] * 6
+    n_na = [0] * 6
+    # Scored questions, indexed by the question key's sorted position (like `parts`).
+    rows: list[tuple[Any, ...] | None] = [None] * len(compiled.plan)
+    # (option or band, or None for unknown/unanswered; unknown fields; status; answer label)
+    marks: list[tuple[Any, Any, str, str]] = []
+    # Canonical JSON of each given answer, indexed by the question key's sorted position.
+    parts: list[str | None] = [None] * len(compiled.plan)
+    errors: list[AnswerError] = []
+
+    # One pass in questionnaire order, one branch per question kind. Every given answer is
+    # validated and normalised (answers to hidden questions too: they are part of the hashed
+    # input); common, already-normal values inline, anything else through check_value, which
+    # normalises it or explains what is wrong.
+    for (q, key, kind, dom, w, req, cslot, allowed, cmulti, oslot, look,
+         key_json, rank, unknown_fields) in compiled.plan:
+        v = get(key)
+        if cslot < 0:
+            shown = True
+        else:
+            c = ctrl[cslot]
+            shown = c is not None and (not allowed.isdisjoint(c) if cmulti else c in allowed)
+
+        if v is None:
+            if not (shown and req) or kind == KIND_TEXT:
+                continue
+            risk, status, label = unknown_risk, "unanswered", "Not answered"
+            marks.append((None, unknown_fields, status, label))
+            n_unknown[dom] += 1
+
+        elif kind == KIND_CHOICE:
+            opt = look.get(v) if type(v) is str else None
+            if opt is None:
+                v, bad = check_value(q, v)
+                if bad:
+                    _fail(errors, key, bad)
+                    continue
+                opt = look[v]
+            parts[rank] = opt.answer_json
+            if not shown:
+                continue
+            if oslot >= 0:
+                ctrl[oslot] = v
+            if opt.special_code:
+                if opt.special_code == SPECIAL_NA:
+                    n_na[dom] += 1
+                    continue
+                risk, status, label = unknown_risk, "unknown", opt.label
+                marks.append((None, unknown_fields, status, label))
+                n_unknown[dom] += 1
+            else:
+                # The row, risk and weight of a plain option are fixed by the definition.
+                row = opt.scored_row
+                if opt.flagged:
+                    marks.append((opt, None, "scored", opt.label))
+                sum_wr[dom] += row[2]
+                sum_w[dom] += w
+                n_rows[dom] += 1
+                rows[rank] = row
+                continue
+
+        elif kind == KIND_NUMBER:
+            t = type(v)
+            if not ((t is int or (t is float and not v.is_integer() and v == v
+                                  and v != _INF and v != -_INF))
+                    and look[2] <= v <= look[3]):
+                v, bad = check_value(q, v)
+                if bad:
+                    _fail(errors, key, bad)
+                    continue
+            parts[rank] = key_json + (_float_repr(v) if type(v) is float else _int_repr(v))
+            if not shown:
+                continue
+            band = look[1][bisect_left(look[0], v)]
+            risk, status = band.risk, "scored"
+            label = f"{v} {q.unit}" if q.unit else str(v)
+            if band.finding_fields is not None:
+                marks.append((band, None, status, label))
+
+        elif kind == KIND_DATE:
+            try:
+                day = _fromisoformat(v) if is_iso_date(v) else None
+            except ValueError:
+                day = None
+            if day is None:
+                v, bad = check_value(q, v)
+                if bad:
+                    _fail(errors, key, bad)
+                    continue
+                day = _fromisoformat(v)
+            parts[rank] = key_json + _json_str(v)
+            if not shown:
+                continue
+            age = (as_of - day).days
+            band = look[1][bisect_left(look[0], age if age > 0 else 0)]
+            risk, status, label = band.risk, "scored", v
+            if band.finding_fields is not None:
+                marks.append((band, None, status, label))
+
+        elif kind == KIND_MULTI:
+            try:
+                sel = look[1][tuple(v)] if type(v) is list else None
+            except (KeyError, TypeError):
+                sel = None
+            if sel is None:
+                v, bad = check_value(q, v)
+                if bad:
+                    _fail(errors, key, bad)
+                    continue
+                sel = selection(q, look, key_json, v)
+            v, parts[rank], label, special_code, row, flagged = sel
+            if not shown:
+                continue
+            if oslot >= 0:
+                ctrl[oslot] = v
+            if special_code:  # a special option is always chosen on its own
+                if special_code == SPECIAL_NA:
+                    n_na[dom] += 1
+                    continue
+                risk, status = unknown_risk, "unknown"
+                marks.append((None, unknown_fields, status, label))
+                n_unknown[dom] += 1
+            else:
+                for o in flagged:
+                    marks.append((o, None, "scored", label))
+                sum_wr[dom] += row[2]
+                sum_w[dom] += w
+                n_rows[dom] += 1
+                rows[rank] = row
+                continue
+
+        else:  # text: validated and hashed, never scored
+            if not (type(v) is str and len(v) <= MAX_TEXT_LENGTH and v.isascii()
+                    and "\x00" not in v):
+                v, bad = check_value(q, v)
+                if bad:
+                    _fail(errors, key, bad)
+                    continue
+            parts[rank] = key_json + _json_str(v)
+            continue
+
+        wr = w * risk
+        sum_wr[dom] += wr
+        sum_w[dom] += w
+        n_rows[dom] += 1
+        rows[rank] = ((key, q.text, q.domain, v, label, risk, w, status), dom, wr)
+
+    given = list(filter(None, parts))
+    if errors or len(given) != len(answers):
+        # Some keys are not questions of this questionnaire (or some values are None).
+        by_key = compiled.by_key
+        for k in sorted((k for k in answers if k not in by_key), key=str):
+            errors.append(AnswerError(str(k), "question", f'Unknown question "{k}".'))
+        if errors:
+            raise InvalidAnswer(errors)
+
+    # Domain scores and the overall residual risk.
+    weights = policy["domain_weights"]
+    domain_scores: list[float | None] = [None] * 6
+    num = 0.0
+    den = 0.0
+    for i, dkey in enumerate(DOMAIN_KEYS):
+        if sum_w[i]:
+            s = domain_scores[i] = sum_wr[i] / sum_w[i]
+            wd = weights[dkey]
+            if wd > 0:
+                num += wd * s
+                den += wd
+    overall = num / den if den else None
+    # No scorable domain means no evidence at all: rate it like "don't know".
+    band_index = _band_index(round(overall, 2) if overall is not None else unknown_risk,
+                             policy["residual_thresholds"])
+
+    # Inherent risk of the use case.
+    knockouts: list[Knockout] = []
+    if use_case is None:
+        tier = policy["default_inherent_tier"]
+        inherent = _tuple_new(Inherent, (None, tier, RATINGS[tier - 1], {}))
+    else:
+        points = policy["inherent_points"]
+        iweights = policy["inherent_weights"]
+        factors = {"data": max([points["data"][c] for c in use_case["data_categories"]])}
+        for factor in INHERENT_FACTORS[1:]:
+            factors[factor] = points[factor][use_case[FACTOR_FIELDS[factor]]]
+        inum = 0.0
+        iden = 0.0
+        for factor in INHERENT_FACTORS:
+            inum += iweights[factor] * factors[factor]
+            iden += iweights[factor]
+        iscore = inum / iden
+        tier = _band_index(round(iscore, 2), policy["inherent_thresholds"]) + 1
+        inherent = _tuple_new(Inherent, (iscore, tier, RATINGS[tier - 1], factors))
+        if use_case["eu_ai_act_class"] == "prohibited":
+            knockouts.append(PROHIBITED_KNOCKOUT)
+
+    findings = findings_and_knockouts(marks, knockouts, policy["finding_due_days"],
+                                      unknown_risk)
+
+    # Rating and decision.
+    rank = RATING_RANK[policy["rating_matrix"][tier - 1][band_index]]
+    critical_knockout = False
+    for k in knockouts:
+        if k.severity == "critical":
+            critical_knockout = True
+            rank = 3
+        elif rank < 2:
+            rank = 2
+    rating = RATINGS[rank]
+
+    share = [weights[dkey] / den if den and weights[dkey] > 0 else 0.0 for dkey in DOMAIN_KEYS]
+    drivers = drivers_from_rows(rows, sum_w, share)
+
+    counts = compiled.domain_question_counts
+    answers_json = ",".join(given)
+    digest = sha256_hex(
+        f'{_PREFIX}{answers_json}}},"context":{canonical_json(context)}{_ENGINE_JSON}'
+        f',"policy":{policy_json(policy)},"questionnaire":{compiled.reference_json}}}'
+    )
+    return ScoreOutcome(
+        engine_version=ENGINE_VERSION,
+        input_hash=digest,
+        overall=overall,
+        residual_band=RATINGS[band_index] if overall is not None else None,
+        inherent=inherent,
+        rating=rating,
+        recommended_decision="reject" if critical_knockout else policy["decisions"][rating],
+        review_interval_days=policy["review_interval_days"][rating],
+        domains=tuple([
+            _tuple_new(DomainScore, (dkey, DOMAIN_LABELS[dkey], domain_scores[i], weights[dkey],
+                                     counts[i], n_rows[i] - n_unknown[i], n_unknown[i],
+                                     n_na[i]))
+            for i, dkey in enumerate(DOMAIN_KEYS)
+        ]),
+        drivers=tuple(drivers),
+        knockouts=tuple(knockouts),
+        findings=tuple(findings),
+    )
+
+
+def _fail(errors: list[AnswerError], key: str, problems: list[str]) -> None:
+    errors.extend([AnswerError(key, "value", m) for m in problems])
