@@ -33,10 +33,22 @@ from governance.scoring import DEFAULT_POLICY, compile_questionnaire, score  # n
 
 AS_OF = "2026-11-29"
 # Questions per domain (sums to 100) and the mix of question types.
-DOMAIN_SIZES = {"privacy": 20, "geopolitics": 16, "lock_in": 14, "security": 22,
-                "regulatory": 18, "cost": 10}
-TYPE_MIX = ["single_choice"] * 55 + ["yes_no"] * 15 + ["multiple_choice"] * 10 + \
-    ["number"] * 8 + ["date"] * 6 + ["text"] * 6
+DOMAIN_SIZES = {
+    "privacy": 20,
+    "geopolitics": 16,
+    "lock_in": 14,
+    "security": 22,
+    "regulatory": 18,
+    "cost": 10,
+}
+TYPE_MIX = (
+    ["single_choice"] * 55
+    + ["yes_no"] * 15
+    + ["multiple_choice"] * 10
+    + ["number"] * 8
+    + ["date"] * 6
+    + ["text"] * 6
+)
 
 
 def _finding(subject: str) -> dict[str, str]:
@@ -60,8 +72,14 @@ def _options(rng: random.Random, subject: str, knockout: bool) -> list[dict]:
         options.append(opt)
     options.append({"key": "unknown", "label": "Don't know", "risk": 75, "special": "unknown"})
     if rng.random() < 0.4:
-        options.append({"key": "not_applicable", "label": "Not applicable", "risk": 0,
-                        "special": "not_applicable"})
+        options.append(
+            {
+                "key": "not_applicable",
+                "label": "Not applicable",
+                "risk": 0,
+                "special": "not_applicable",
+            }
+        )
     return options
 
 
@@ -77,9 +95,12 @@ def build_definition(seed: int = 7) -> dict:
             subject = f"{domain.replace('_', ' ')} control {n}"
             qtype = rng.choice(TYPE_MIX)
             q: dict = {
-                "key": key, "text": f"How does the vendor handle {subject}?",
+                "key": key,
+                "text": f"How does the vendor handle {subject}?",
                 "help": "Ask for the contract clause or the audit report that shows it.",
-                "type": qtype, "required": rng.random() < 0.85, "domain": domain,
+                "type": qtype,
+                "required": rng.random() < 0.85,
+                "domain": domain,
                 "weight": rng.choice([1, 1, 2, 2, 3, 5]),
                 "evidence": ["Data processing agreement", "SOC 2 Type II report"],
                 "references": {"nist_ai_rmf": ["GOVERN 6.1"], "iso_42001": ["A.10.3"]},
@@ -91,29 +112,56 @@ def build_definition(seed: int = 7) -> dict:
                 yes = {"key": "yes", "label": "Yes", "risk": 90, "finding": _finding(subject)}
                 if knockout:
                     yes["knockout"] = "critical"
-                q["options"] = [yes, {"key": "no", "label": "No", "risk": 0},
-                                {"key": "unknown", "label": "Don't know", "risk": 75,
-                                 "special": "unknown"}]
+                q["options"] = [
+                    yes,
+                    {"key": "no", "label": "No", "risk": 0},
+                    {"key": "unknown", "label": "Don't know", "risk": 75, "special": "unknown"},
+                ]
             elif qtype == "number":
-                q["number"] = {"min": 0, "max": 3650, "unit": "days", "bands": [
-                    {"max": 30, "risk": 0}, {"max": 90, "risk": 30},
-                    {"max": None, "risk": 80, "finding": _finding(subject)}]}
+                q["number"] = {
+                    "min": 0,
+                    "max": 3650,
+                    "unit": "days",
+                    "bands": [
+                        {"max": 30, "risk": 0},
+                        {"max": 90, "risk": 30},
+                        {"max": None, "risk": 80, "finding": _finding(subject)},
+                    ],
+                }
             elif qtype == "date":
-                q["date"] = {"bands": [
-                    {"max_age_days": 365, "risk": 0}, {"max_age_days": 730, "risk": 40},
-                    {"max_age_days": None, "risk": 80, "finding": _finding(subject)}]}
+                q["date"] = {
+                    "bands": [
+                        {"max_age_days": 365, "risk": 0},
+                        {"max_age_days": 730, "risk": 40},
+                        {"max_age_days": None, "risk": 80, "finding": _finding(subject)},
+                    ]
+                }
             if controllers and rng.random() < 0.12:
                 parent = rng.choice(controllers)
                 keys = [o["key"] for o in parent["options"] if "special" not in o]
-                q["show_if"] = {"question": parent["key"],
-                                "in": rng.sample(keys, max(1, len(keys) // 2))}
+                q["show_if"] = {
+                    "question": parent["key"],
+                    "in": rng.sample(keys, max(1, len(keys) // 2)),
+                }
             elif qtype in ("single_choice", "yes_no") and rng.random() < 0.3:
                 controllers.append(q)
             questions.append(q)
-        sections.append({"key": domain, "title": domain.replace("_", " ").title(),
-                         "description": "", "questions": questions})
-    return {"key": "bench-core", "version": "1.0.0", "title": "Benchmark questionnaire",
-            "description": "", "status": "published", "sections": sections}
+        sections.append(
+            {
+                "key": domain,
+                "title": domain.replace("_", " ").title(),
+                "description": "",
+                "questions": questions,
+            }
+        )
+    return {
+        "key": "bench-core",
+        "version": "1.0.0",
+        "title": "Benchmark questionnaire",
+        "description": "",
+        "status": "published",
+        "sections": sections,
+    }
 
 
 def _pick_option(q: dict, rng: random.Random) -> str:
@@ -126,7 +174,7 @@ def _pick_option(q: dict, rng: random.Random) -> str:
     if "not_applicable" in specials and roll < 0.10:
         return specials["not_applicable"]
     plain = sorted((o for o in q["options"] if not o.get("special")), key=lambda o: o["risk"])
-    weights = [0.35 ** i for i in range(len(plain))]
+    weights = [0.35**i for i in range(len(plain))]
     return rng.choices(plain, weights)[0]["key"]
 
 
@@ -144,8 +192,11 @@ def random_answers(definition: dict, rng: random.Random) -> dict:
                 picks = [_pick_option(q, rng) for _ in range(rng.randint(1, 3))]
                 special = {o["key"] for o in q["options"] if o.get("special")}
                 # A special option can only be chosen on its own.
-                answers[q["key"]] = [picks[0]] if picks[0] in special else list(
-                    {k for k in picks if k not in special})
+                answers[q["key"]] = (
+                    [picks[0]]
+                    if picks[0] in special
+                    else list({k for k in picks if k not in special})
+                )
             elif qtype == "number":
                 answers[q["key"]] = rng.choice([rng.randint(0, 365), float(rng.randint(0, 90))])
             elif qtype == "date":
@@ -158,14 +209,19 @@ def random_answers(definition: dict, rng: random.Random) -> dict:
 def random_context(rng: random.Random) -> dict:
     if rng.random() < 0.1:
         return {"as_of": AS_OF, "use_case": None}
-    return {"as_of": AS_OF, "use_case": {
-        "data_categories": rng.sample(["public", "internal", "confidential", "personal",
-                                       "special_category"], rng.randint(1, 3)),
-        "business_criticality": rng.choice(["low", "medium", "high", "critical"]),
-        "eu_ai_act_class": rng.choice(["minimal", "limited", "high"]),
-        "people_affected": rng.choice(["few", "many", "very_many"]),
-        "exposure": rng.choice(["internal", "customer_facing", "public"]),
-    }}
+    return {
+        "as_of": AS_OF,
+        "use_case": {
+            "data_categories": rng.sample(
+                ["public", "internal", "confidential", "personal", "special_category"],
+                rng.randint(1, 3),
+            ),
+            "business_criticality": rng.choice(["low", "medium", "high", "critical"]),
+            "eu_ai_act_class": rng.choice(["minimal", "limited", "high"]),
+            "people_affected": rng.choice(["few", "many", "very_many"]),
+            "exposure": rng.choice(["internal", "customer_facing", "public"]),
+        },
+    }
 
 
 def _throughput(fn, cases: list, seconds: float, batch: int) -> float:
@@ -180,7 +236,7 @@ def _throughput(fn, cases: list, seconds: float, batch: int) -> float:
     gc.collect()
     start_index = 0
     while True:
-        chunk = cases[start_index:start_index + batch]
+        chunk = cases[start_index : start_index + batch]
         start_index = (start_index + batch) % len(cases)
         begin = time.process_time()
         for args in chunk:
@@ -249,24 +305,35 @@ def run(seconds: float, answer_sets: int) -> dict:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    parser.add_argument("--seconds", type=float, default=3.0,
-                        help="time budget of the main engine measurement")
+    parser.add_argument(
+        "--seconds", type=float, default=3.0, help="time budget of the main engine measurement"
+    )
     parser.add_argument("--answer-sets", type=int, default=300)
     args = parser.parse_args(argv)
     figures = run(args.seconds, args.answer_sets)
     if args.json:
         print(json.dumps(figures, indent=2))
         return
-    print(f"Questionnaire: {figures['questions']} questions, {figures['answer_sets']} answer "
-          f"sets, compiled in {figures['compile_ms']} ms")
-    print(f"Python {figures['python']}; machine yardstick sum(range(1000)) = "
-          f"{figures['calibration_us']} µs")
-    print(f"engine score() incl. input hash : {figures['engine_per_s']:>8,} assessments/s  "
-          f"{figures['engine_us']:>8} µs each")
-    print(f"engine score() + to_dict()      : {figures['engine_with_to_dict_per_s']:>8,} "
-          f"assessments/s  {figures['engine_with_to_dict_us']:>8} µs each")
-    print(f"reference engine (baseline)     : {figures['reference_per_s']:>8,} assessments/s  "
-          f"{figures['reference_us']:>8} µs each")
+    print(
+        f"Questionnaire: {figures['questions']} questions, {figures['answer_sets']} answer "
+        f"sets, compiled in {figures['compile_ms']} ms"
+    )
+    print(
+        f"Python {figures['python']}; machine yardstick sum(range(1000)) = "
+        f"{figures['calibration_us']} µs"
+    )
+    print(
+        f"engine score() incl. input hash : {figures['engine_per_s']:>8,} assessments/s  "
+        f"{figures['engine_us']:>8} µs each"
+    )
+    print(
+        f"engine score() + to_dict()      : {figures['engine_with_to_dict_per_s']:>8,} "
+        f"assessments/s  {figures['engine_with_to_dict_us']:>8} µs each"
+    )
+    print(
+        f"reference engine (baseline)     : {figures['reference_per_s']:>8,} assessments/s  "
+        f"{figures['reference_us']:>8} µs each"
+    )
     print(f"engine / reference              : {figures['speedup']}x")
 
 

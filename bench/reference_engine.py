@@ -53,8 +53,7 @@ def content_hash(definition: dict) -> str:
         if "description" not in section:
             section["description"] = ""
         for question in section["questions"]:
-            defaults = {"help": "", "required": True, "weight": 1, "evidence": [],
-                        "references": {}}
+            defaults = {"help": "", "required": True, "weight": 1, "evidence": [], "references": {}}
             for key, value in defaults.items():
                 if key not in question:
                     question[key] = value
@@ -129,11 +128,15 @@ def unknown_finding(question: dict, status: str, label: str, policy: dict) -> di
     severity = severity_for(risk, None)
     shown = f"{round(risk, 2):g}"
     if status == "unknown":
-        text = (f'The answer is "{label}", so the question is scored at risk {shown} '
-                "until the vendor provides evidence.")
+        text = (
+            f'The answer is "{label}", so the question is scored at risk {shown} '
+            "until the vendor provides evidence."
+        )
     else:
-        text = (f"This required question has no answer, so it is scored at risk {shown} "
-                "until it is answered.")
+        text = (
+            f"This required question has no answer, so it is scored at risk {shown} "
+            "until it is answered."
+        )
     recommendation = "Obtain evidence from the vendor and answer the question."
     if question.get("evidence"):
         recommendation += " Evidence to request: " + "; ".join(question["evidence"]) + "."
@@ -165,8 +168,12 @@ def option_finding(question: dict, suffix: str, item: dict, severity: str, polic
 
 def score_reference(definition: dict, answers: dict, context: dict, policy: dict) -> dict:
     questions = all_questions(definition)
-    answers = {k: normalise(q, answers[k]) for q in questions for k in [q["key"]]
-               if answers.get(k) is not None}
+    answers = {
+        k: normalise(q, answers[k])
+        for q in questions
+        for k in [q["key"]]
+        if answers.get(k) is not None
+    }
     unknown_risk = policy["unknown_risk"]
 
     # Visibility, in questionnaire order.
@@ -188,8 +195,9 @@ def score_reference(definition: dict, answers: dict, context: dict, policy: dict
     scored = []  # dicts with question, risk, status, answer, label
     findings = []
     knockouts = []
-    stats = {key: {"questions": 0, "scored": 0, "unknown": 0, "not_applicable": 0}
-             for key, _ in DOMAINS}
+    stats = {
+        key: {"questions": 0, "scored": 0, "unknown": 0, "not_applicable": 0} for key, _ in DOMAINS
+    }
     for q in questions:
         stats[q["domain"]]["questions"] += 1
         if not visible[q["key"]] or q["type"] == "text":
@@ -197,8 +205,16 @@ def score_reference(definition: dict, answers: dict, context: dict, policy: dict
         weight = q.get("weight", 1)
         if q["key"] not in answers:
             if q.get("required", True):
-                scored.append({"q": q, "risk": unknown_risk, "status": "unanswered",
-                               "answer": None, "label": "Not answered", "weight": weight})
+                scored.append(
+                    {
+                        "q": q,
+                        "risk": unknown_risk,
+                        "status": "unanswered",
+                        "answer": None,
+                        "label": "Not answered",
+                        "weight": weight,
+                    }
+                )
                 findings.append(unknown_finding(q, "unanswered", "", policy))
             continue
         value = answers[q["key"]]
@@ -211,20 +227,42 @@ def score_reference(definition: dict, answers: dict, context: dict, policy: dict
                 stats[q["domain"]]["not_applicable"] += 1
                 continue
             if special == "unknown":
-                scored.append({"q": q, "risk": unknown_risk, "status": "unknown",
-                               "answer": value, "label": label, "weight": weight})
+                scored.append(
+                    {
+                        "q": q,
+                        "risk": unknown_risk,
+                        "status": "unknown",
+                        "answer": value,
+                        "label": label,
+                        "weight": weight,
+                    }
+                )
                 findings.append(unknown_finding(q, "unknown", label, policy))
                 continue
             risk = max(o["risk"] for o in options)
-            scored.append({"q": q, "risk": risk, "status": "scored", "answer": value,
-                           "label": label, "weight": weight})
+            scored.append(
+                {
+                    "q": q,
+                    "risk": risk,
+                    "status": "scored",
+                    "answer": value,
+                    "label": label,
+                    "weight": weight,
+                }
+            )
             for o in q["options"]:
                 if o["key"] not in keys:
                     continue
                 if o.get("knockout"):
                     title = o["finding"]["title"] if o.get("finding") else o["label"]
-                    knockouts.append({"question": q["key"], "option": o["key"],
-                                      "severity": o["knockout"], "title": title})
+                    knockouts.append(
+                        {
+                            "question": q["key"],
+                            "option": o["key"],
+                            "severity": o["knockout"],
+                            "title": title,
+                        }
+                    )
                 if o.get("finding"):
                     sev = severity_for(o["risk"], o.get("knockout"))
                     findings.append(option_finding(q, o["key"], o, sev, policy))
@@ -232,15 +270,31 @@ def score_reference(definition: dict, answers: dict, context: dict, policy: dict
             index, band = number_band(q, value)
             unit = q["number"].get("unit") or ""
             label = f"{value} {unit}" if unit else str(value)
-            scored.append({"q": q, "risk": band["risk"], "status": "scored", "answer": value,
-                           "label": label, "weight": weight})
+            scored.append(
+                {
+                    "q": q,
+                    "risk": band["risk"],
+                    "status": "scored",
+                    "answer": value,
+                    "label": label,
+                    "weight": weight,
+                }
+            )
             if band.get("finding"):
                 sev = severity_for(band["risk"], None)
                 findings.append(option_finding(q, str(index), band, sev, policy))
         elif q["type"] == "date":
             index, band = date_band(q, value, context["as_of"])
-            scored.append({"q": q, "risk": band["risk"], "status": "scored", "answer": value,
-                           "label": value, "weight": weight})
+            scored.append(
+                {
+                    "q": q,
+                    "risk": band["risk"],
+                    "status": "scored",
+                    "answer": value,
+                    "label": value,
+                    "weight": weight,
+                }
+            )
             if band.get("finding"):
                 sev = severity_for(band["risk"], None)
                 findings.append(option_finding(q, str(index), band, sev, policy))
@@ -288,11 +342,21 @@ def score_reference(definition: dict, answers: dict, context: dict, policy: dict
         iw = policy["inherent_weights"]
         inh = sum(iw[f] * factors[f] for f, _ in FACTORS) / sum(iw[f] for f, _ in FACTORS)
         tier = level_for(round(inh, 2), policy["inherent_thresholds"])
-        inherent = {"score": round(inh, 2), "tier": tier, "level": LEVELS[tier - 1],
-                    "factors": factors}
+        inherent = {
+            "score": round(inh, 2),
+            "tier": tier,
+            "level": LEVELS[tier - 1],
+            "factors": factors,
+        }
         if use_case["eu_ai_act_class"] == "prohibited":
-            ko_context.append({"question": "context.eu_ai_act_class", "option": "prohibited",
-                               "severity": "critical", "title": "Prohibited AI practice"})
+            ko_context.append(
+                {
+                    "question": "context.eu_ai_act_class",
+                    "option": "prohibited",
+                    "severity": "critical",
+                    "title": "Prohibited AI practice",
+                }
+            )
     knockouts = ko_context + knockouts
 
     rating = policy["rating_matrix"][tier - 1][band - 1]
@@ -311,14 +375,21 @@ def score_reference(definition: dict, answers: dict, context: dict, policy: dict
         dc = s["weight"] * s["risk"] / domain_weight_sum[d]
         oc = dc * (weights[d] / big_w) if d in used else 0.0
         answer = s["answer"]
-        drivers.append({
-            "question": s["q"]["key"], "text": s["q"]["text"], "domain": d,
-            "answer": answer, "answer_label": s["label"],
-            "risk": round(s["risk"], 2), "weight": round(s["weight"], 2),
-            "status": s["status"],
-            "domain_contribution": round(dc, 2), "overall_contribution": round(oc, 2),
-            "exact": oc,
-        })
+        drivers.append(
+            {
+                "question": s["q"]["key"],
+                "text": s["q"]["text"],
+                "domain": d,
+                "answer": answer,
+                "answer_label": s["label"],
+                "risk": round(s["risk"], 2),
+                "weight": round(s["weight"], 2),
+                "status": s["status"],
+                "domain_contribution": round(dc, 2),
+                "overall_contribution": round(oc, 2),
+                "exact": oc,
+            }
+        )
     drivers.sort(key=lambda x: (-x["exact"], x["question"]))
     for d in drivers:
         del d["exact"]
@@ -326,8 +397,11 @@ def score_reference(definition: dict, answers: dict, context: dict, policy: dict
 
     doc = {
         "engine_version": ENGINE_VERSION,
-        "questionnaire": {"key": definition["key"], "version": definition["version"],
-                          "content_hash": content_hash(definition)},
+        "questionnaire": {
+            "key": definition["key"],
+            "version": definition["version"],
+            "content_hash": content_hash(definition),
+        },
         "answers": dict(sorted(answers.items())),
         "context": context,
         "policy": policy,
@@ -342,9 +416,12 @@ def score_reference(definition: dict, answers: dict, context: dict, policy: dict
         "recommended_decision": decision,
         "review_interval_days": policy["review_interval_days"][rating],
         "domains": {
-            key: {"label": label,
-                  "score": None if domain_score[key] is None else round(domain_score[key], 2),
-                  "weight": round(weights[key], 2), **stats[key]}
+            key: {
+                "label": label,
+                "score": None if domain_score[key] is None else round(domain_score[key], 2),
+                "weight": round(weights[key], 2),
+                **stats[key],
+            }
             for key, label in DOMAINS
         },
         "drivers": drivers,

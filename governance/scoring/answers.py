@@ -72,8 +72,13 @@ def is_iso_date(value: object) -> bool:
     fromisoformat alone also takes "20261129" and "2026-W48-1"; with the length, dash
     positions and ASCII fixed, it only accepts exactly what the regex in parse_date does.
     """
-    return (type(value) is str and len(value) == 10 and value[4] == "-" and value[7] == "-"
-            and value.isascii())
+    return (
+        type(value) is str
+        and len(value) == 10
+        and value[4] == "-"
+        and value[7] == "-"
+        and value.isascii()
+    )
 
 
 def parse_date(value: object) -> dt.date | None:
@@ -178,8 +183,9 @@ def normalise_answer(question: CompiledQuestion | Mapping[str, Any], value: obje
     return normalised
 
 
-def normalise_answers(compiled: CompiledQuestionnaire,
-                      answers: Mapping[str, object]) -> dict[str, object]:
+def normalise_answers(
+    compiled: CompiledQuestionnaire, answers: Mapping[str, object]
+) -> dict[str, object]:
     """Normalise every answer, dropping `None` values; raise `InvalidAnswer` listing all errors.
 
     Unlike `validate_answers` this does not judge visibility: answers to hidden questions are
@@ -214,8 +220,9 @@ def _either(values: tuple[str, ...]) -> str:
 _HIDDEN, _UNDECIDED = object(), object()
 
 
-def validate_answers(compiled: CompiledQuestionnaire, answers: Mapping[str, object], *,
-                     complete: bool = False) -> list[AnswerError]:
+def validate_answers(
+    compiled: CompiledQuestionnaire, answers: Mapping[str, object], *, complete: bool = False
+) -> list[AnswerError]:
     """Every problem with `answers`, in questionnaire order, then unknown keys (sorted).
 
     With `complete=True`, also every visible required question that has no answer.
@@ -252,9 +259,9 @@ def validate_answers(compiled: CompiledQuestionnaire, answers: Mapping[str, obje
                 reason = f'"{q.show_if_question}" is not answered {_either(allowed)}'
 
         if visible is False and value is not None:
-            errors.append(AnswerError(
-                q.key, "question", f'Question "{q.key}" is hidden because {reason}.'
-            ))
+            errors.append(
+                AnswerError(q.key, "question", f'Question "{q.key}" is hidden because {reason}.')
+            )
         elif complete and visible and value is None and q.required:
             errors.append(AnswerError(q.key, "value", "Required question is not answered."))
 

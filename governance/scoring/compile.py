@@ -53,11 +53,7 @@ _json_str = json.encoder.encode_basestring
 
 
 def _is_number(value: object) -> bool:
-    return (
-        isinstance(value, (int, float))
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-    )
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _finding(raw: object, where: str, problems: list[str]) -> FindingTemplate | None:
@@ -101,17 +97,19 @@ def _options(raw: object, where: str, qtype: str, problems: list[str]) -> tuple[
         if knockout is not None and knockout not in ("high", "critical"):
             problems.append(f"{here}: knockout must be high or critical.")
             continue
-        result.append(Option(
-            key=key,
-            label=str(item.get("label") or key),
-            risk=risk,
-            special=special,
-            knockout=knockout,
-            finding=_finding(item.get("finding"), here, problems),
-            position=position,
-            severity=finding_severity(risk, knockout),
-            special_code=_SPECIAL_CODES[special],
-        ))
+        result.append(
+            Option(
+                key=key,
+                label=str(item.get("label") or key),
+                risk=risk,
+                special=special,
+                knockout=knockout,
+                finding=_finding(item.get("finding"), here, problems),
+                position=position,
+                severity=finding_severity(risk, knockout),
+                special_code=_SPECIAL_CODES[special],
+            )
+        )
     if qtype == "yes_no" and not {"yes", "no"} <= seen:
         problems.append(f'{where}: yes_no questions need the options "yes" and "no".')
     return tuple(result)
@@ -144,25 +142,33 @@ def _bands(raw: object, limit: str, where: str, problems: list[str]) -> tuple[Ba
         if not (_is_number(risk) and 0 <= risk <= 100):
             problems.append(f"{here}: risk must be a number from 0 to 100.")
             return ()
-        bands.append(Band(index, top, risk, _finding(item.get("finding"), here, problems),
-                          finding_severity(risk, None)))
+        bands.append(
+            Band(
+                index,
+                top,
+                risk,
+                _finding(item.get("finding"), here, problems),
+                finding_severity(risk, None),
+            )
+        )
     return tuple(bands)
 
 
-def _question(raw: Mapping[str, Any], position: int, section: str,
-              problems: list[str]) -> CompiledQuestion | None:
+def _question(
+    raw: Mapping[str, Any], position: int, section: str, problems: list[str]
+) -> CompiledQuestion | None:
     key = raw.get("key")
     if not isinstance(key, str) or not key:
-        problems.append(f"Question {position + 1} in section \"{section}\" has no key.")
+        problems.append(f'Question {position + 1} in section "{section}" has no key.')
         return None
     where = f'Question "{key}"'
     qtype = raw.get("type")
     if qtype not in QUESTION_TYPES:
-        problems.append(f'{where}: type must be one of: {", ".join(QUESTION_TYPES)}.')
+        problems.append(f"{where}: type must be one of: {', '.join(QUESTION_TYPES)}.")
         return None
     domain = raw.get("domain")
     if domain not in DOMAIN_INDEX:
-        problems.append(f'{where}: domain must be one of: {", ".join(DOMAIN_KEYS)}.')
+        problems.append(f"{where}: domain must be one of: {', '.join(DOMAIN_KEYS)}.")
         return None
     weight = raw.get("weight", 1)
     if qtype != "text" and not (_is_number(weight) and 0 < weight <= 10):
@@ -207,20 +213,22 @@ def _question(raw: Mapping[str, Any], position: int, section: str,
             return None
         extra["show_if_question"] = target
         extra["show_if_values"] = tuple(values)
-    return _precompute(CompiledQuestion(
-        key=key,
-        text=str(raw.get("text") or ""),
-        help=str(raw.get("help") or ""),
-        type=qtype,
-        kind=_KINDS[qtype],
-        domain=domain,
-        weight=weight,
-        required=required,
-        position=position,
-        section=section,
-        evidence=tuple(str(e) for e in raw.get("evidence") or ()),
-        **extra,
-    ))
+    return _precompute(
+        CompiledQuestion(
+            key=key,
+            text=str(raw.get("text") or ""),
+            help=str(raw.get("help") or ""),
+            type=qtype,
+            kind=_KINDS[qtype],
+            domain=domain,
+            weight=weight,
+            required=required,
+            position=position,
+            section=section,
+            evidence=tuple(str(e) for e in raw.get("evidence") or ()),
+            **extra,
+        )
+    )
 
 
 def _precompute(q: CompiledQuestion) -> CompiledQuestion:
@@ -231,8 +239,15 @@ def _precompute(q: CompiledQuestion) -> CompiledQuestion:
         f = item.finding
         if f is None:
             return None
-        return (f"{q.key}:{suffix}", q.key, q.domain, item.severity, f.title, f.text,
-                f.recommendation)
+        return (
+            f"{q.key}:{suffix}",
+            q.key,
+            q.domain,
+            item.severity,
+            f.title,
+            f.text,
+            f.recommendation,
+        )
 
     options = tuple(
         replace(
@@ -241,11 +256,16 @@ def _precompute(q: CompiledQuestion) -> CompiledQuestion:
             answer_json=f"{_json_str(q.key)}:{_json_str(o.key)}",
             finding_fields=fields(o.key, o),
             flagged=o.finding is not None or o.knockout is not None,
-            scored_row=None if o.special is not None else (
+            scored_row=None
+            if o.special is not None
+            else (
                 (q.key, q.text, q.domain, o.key, o.label, o.risk, q.weight, "scored"),
-                DOMAIN_INDEX[q.domain], q.weight * o.risk),
-            knockout_entry=None if o.knockout is None else Knockout(
-                q.key, o.key, o.knockout, o.finding.title if o.finding else o.label),
+                DOMAIN_INDEX[q.domain],
+                q.weight * o.risk,
+            ),
+            knockout_entry=None
+            if o.knockout is None
+            else Knockout(q.key, o.key, o.knockout, o.finding.title if o.finding else o.label),
         )
         for o in q.options
     )
@@ -266,8 +286,12 @@ def compile_question(raw: Mapping[str, Any]) -> CompiledQuestion:
     return question
 
 
-def _plan_entry(q: CompiledQuestion, controller_slots: dict[str, int],
-                by_key: Mapping[str, CompiledQuestion], rank: int) -> tuple[Any, ...]:
+def _plan_entry(
+    q: CompiledQuestion,
+    controller_slots: dict[str, int],
+    by_key: Mapping[str, CompiledQuestion],
+    rank: int,
+) -> tuple[Any, ...]:
     """The engine's view of one question, as a flat tuple (unpacked once per question)."""
     if q.kind == KIND_CHOICE:
         lookup: Any = dict(q.option_map)
@@ -294,16 +318,29 @@ def _plan_entry(q: CompiledQuestion, controller_slots: dict[str, int],
     recommendation = "Obtain evidence from the vendor and answer the question."
     if q.evidence:
         recommendation += f" Evidence to request: {'; '.join(q.evidence)}."
-    unknown_fields = (f"{q.key}:unknown", q.key, q.domain, f"Unanswered: {q.text}",
-                      recommendation)
-    return (q, q.key, q.kind, DOMAIN_INDEX[q.domain], q.weight, q.required,
-            ctrl_slot, allowed, ctrl_multi, own_slot, lookup,
-            # Answers are hashed in key order: the JSON prefix and the sorted position.
-            _json_str(q.key) + ":", rank, unknown_fields)
+    unknown_fields = (f"{q.key}:unknown", q.key, q.domain, f"Unanswered: {q.text}", recommendation)
+    return (
+        q,
+        q.key,
+        q.kind,
+        DOMAIN_INDEX[q.domain],
+        q.weight,
+        q.required,
+        ctrl_slot,
+        allowed,
+        ctrl_multi,
+        own_slot,
+        lookup,
+        # Answers are hashed in key order: the JSON prefix and the sorted position.
+        _json_str(q.key) + ":",
+        rank,
+        unknown_fields,
+    )
 
 
-def compile_questionnaire(definition: Mapping[str, Any], *,
-                          content_hash: str | None = None) -> CompiledQuestionnaire:
+def compile_questionnaire(
+    definition: Mapping[str, Any], *, content_hash: str | None = None
+) -> CompiledQuestionnaire:
     """Compile a questionnaire definition (contract format) for scoring.
 
     `content_hash` may be passed when the caller already holds the stored hash; otherwise it
@@ -356,15 +393,13 @@ def compile_questionnaire(definition: Mapping[str, Any], *,
             if missing:
                 problems.append(
                     f'Question "{q.key}": show_if lists unknown options of "{target_key}": '
-                    f'{", ".join(map(str, missing))}.'
+                    f"{', '.join(map(str, missing))}."
                 )
             controller_slots.setdefault(target_key, len(controller_slots))
     if problems:
         raise DefinitionError(problems)
 
-    questions = [
-        replace(q, controls=True) if q.key in controller_slots else q for q in questions
-    ]
+    questions = [replace(q, controls=True) if q.key in controller_slots else q for q in questions]
     by_key = {q.key: q for q in questions}
     counts = [0] * len(DOMAIN_KEYS)
     for q in questions:
@@ -383,5 +418,6 @@ def compile_questionnaire(definition: Mapping[str, Any], *,
         plan=tuple(_plan_entry(q, controller_slots, by_key, ranks[q.key]) for q in questions),
         controller_count=len(controller_slots),
         reference_json=canonical_json(
-            {"key": key, "version": version, "content_hash": content_hash}),
+            {"key": key, "version": version, "content_hash": content_hash}
+        ),
     )

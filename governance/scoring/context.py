@@ -26,7 +26,7 @@ def validate_context(context: object) -> list[str]:
     if "as_of" not in context:
         errors.append('Missing context field "as_of".')
     elif parse_date(context["as_of"]) is None:
-        errors.append(f'as_of: {context["as_of"]!r} is not a date in the form YYYY-MM-DD.')
+        errors.append(f"as_of: {context['as_of']!r} is not a date in the form YYYY-MM-DD.")
     if "use_case" not in context:
         errors.append('Missing context field "use_case" (use null when there is none).')
         return errors
@@ -54,7 +54,7 @@ def validate_context(context: object) -> list[str]:
         else:
             bad = [] if isinstance(value, str) and value in allowed else [value]
         for v in bad:
-            errors.append(f'use_case.{name}: {v!r} is not one of: {", ".join(allowed)}.')
+            errors.append(f"use_case.{name}: {v!r} is not one of: {', '.join(allowed)}.")
     return errors
 
 

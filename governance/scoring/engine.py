@@ -42,8 +42,9 @@ from .structures import (
     CompiledQuestionnaire,
 )
 
-PROHIBITED_KNOCKOUT = Knockout("context.eu_ai_act_class", "prohibited", "critical",
-                               "Prohibited AI practice")
+PROHIBITED_KNOCKOUT = Knockout(
+    "context.eu_ai_act_class", "prohibited", "critical", "Prohibited AI practice"
+)
 
 _INF = float("inf")
 _fromisoformat = dt.date.fromisoformat
@@ -65,8 +66,13 @@ def _band_index(value: float, thresholds: Any) -> int:
     return 3
 
 
-def score(compiled: CompiledQuestionnaire, answers: Mapping[str, object], *,
-          context: Mapping[str, Any], policy: Mapping[str, Any]) -> ScoreOutcome:
+def score(
+    compiled: CompiledQuestionnaire,
+    answers: Mapping[str, object],
+    *,
+    context: Mapping[str, Any],
+    policy: Mapping[str, Any],
+) -> ScoreOutcome:
     """Score one assessment.
 
     `policy` must have passed `validate_policy`. Answers may be raw (they are normalised
@@ -96,8 +102,22 @@ def score(compiled: CompiledQuestionnaire, answers: Mapping[str, object], *,
     # validated and normalised (answers to hidden questions too: they are part of the hashed
     # input); common, already-normal values inline, anything else through check_value, which
     # normalises it or explains what is wrong.
-    for (q, key, kind, dom, w, req, cslot, allowed, cmulti, oslot, look,
-         key_json, rank, unknown_fields) in compiled.plan:
+    for (
+        q,
+        key,
+        kind,
+        dom,
+        w,
+        req,
+        cslot,
+        allowed,
+        cmulti,
+        oslot,
+        look,
+        key_json,
+        rank,
+        unknown_fields,
+    ) in compiled.plan:
         v = get(key)
         if cslot < 0:
             shown = True
@@ -145,9 +165,13 @@ def score(compiled: CompiledQuestionnaire, answers: Mapping[str, object], *,
 
         elif kind == KIND_NUMBER:
             t = type(v)
-            if not ((t is int or (t is float and not v.is_integer() and v == v
-                                  and v != _INF and v != -_INF))
-                    and look[2] <= v <= look[3]):
+            if not (
+                (
+                    t is int
+                    or (t is float and not v.is_integer() and v == v and v != _INF and v != -_INF)
+                )
+                and look[2] <= v <= look[3]
+            ):
                 v, bad = check_value(q, v)
                 if bad:
                     _fail(errors, key, bad)
@@ -214,8 +238,9 @@ def score(compiled: CompiledQuestionnaire, answers: Mapping[str, object], *,
                 continue
 
         else:  # text: validated and hashed, never scored
-            if not (type(v) is str and len(v) <= MAX_TEXT_LENGTH and v.isascii()
-                    and "\x00" not in v):
+            if not (
+                type(v) is str and len(v) <= MAX_TEXT_LENGTH and v.isascii() and "\x00" not in v
+            ):
                 v, bad = check_value(q, v)
                 if bad:
                     _fail(errors, key, bad)
@@ -252,8 +277,9 @@ def score(compiled: CompiledQuestionnaire, answers: Mapping[str, object], *,
                 den += wd
     overall = num / den if den else None
     # No scorable domain means no evidence at all: rate it like "don't know".
-    band_index = _band_index(round(overall, 2) if overall is not None else unknown_risk,
-                             policy["residual_thresholds"])
+    band_index = _band_index(
+        round(overall, 2) if overall is not None else unknown_risk, policy["residual_thresholds"]
+    )
 
     # Inherent risk of the use case.
     knockouts: list[Knockout] = []
@@ -277,8 +303,7 @@ def score(compiled: CompiledQuestionnaire, answers: Mapping[str, object], *,
         if use_case["eu_ai_act_class"] == "prohibited":
             knockouts.append(PROHIBITED_KNOCKOUT)
 
-    findings = findings_and_knockouts(marks, knockouts, policy["finding_due_days"],
-                                      unknown_risk)
+    findings = findings_and_knockouts(marks, knockouts, policy["finding_due_days"], unknown_risk)
 
     # Rating and decision.
     rank = RATING_RANK[policy["rating_matrix"][tier - 1][band_index]]
@@ -309,12 +334,24 @@ def score(compiled: CompiledQuestionnaire, answers: Mapping[str, object], *,
         rating=rating,
         recommended_decision="reject" if critical_knockout else policy["decisions"][rating],
         review_interval_days=policy["review_interval_days"][rating],
-        domains=tuple([
-            _tuple_new(DomainScore, (dkey, DOMAIN_LABELS[dkey], domain_scores[i], weights[dkey],
-                                     counts[i], n_rows[i] - n_unknown[i], n_unknown[i],
-                                     n_na[i]))
-            for i, dkey in enumerate(DOMAIN_KEYS)
-        ]),
+        domains=tuple(
+            [
+                _tuple_new(
+                    DomainScore,
+                    (
+                        dkey,
+                        DOMAIN_LABELS[dkey],
+                        domain_scores[i],
+                        weights[dkey],
+                        counts[i],
+                        n_rows[i] - n_unknown[i],
+                        n_unknown[i],
+                        n_na[i],
+                    ),
+                )
+                for i, dkey in enumerate(DOMAIN_KEYS)
+            ]
+        ),
         drivers=tuple(drivers),
         knockouts=tuple(knockouts),
         findings=tuple(findings),

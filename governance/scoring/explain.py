@@ -23,8 +23,12 @@ _position = attrgetter("position")
 SELECTION_MEMO_SIZE = 256
 
 
-def selection(q: CompiledQuestion, look: tuple[dict[str, Any], dict[tuple[str, ...], Any]],
-              key_json: str, keys: list[str]) -> tuple[Any, ...]:
+def selection(
+    q: CompiledQuestion,
+    look: tuple[dict[str, Any], dict[tuple[str, ...], Any]],
+    key_json: str,
+    keys: list[str],
+) -> tuple[Any, ...]:
     """What scoring needs from a valid, normalised multiple-choice selection: the answer as a
     tuple, its JSON fragment, its label, its special code (a special option is chosen alone),
     its row as for Option.scored_row (risk = the riskiest option) and the options with a
@@ -36,8 +40,11 @@ def selection(q: CompiledQuestion, look: tuple[dict[str, Any], dict[tuple[str, .
         chosen = [options[k] for k in keys]
         label = "; ".join([o.label for o in chosen])
         risk = max([o.risk for o in chosen])
-        row = ((q.key, q.text, q.domain, answer, label, risk, q.weight, "scored"),
-               DOMAIN_INDEX[q.domain], q.weight * risk)
+        row = (
+            (q.key, q.text, q.domain, answer, label, risk, q.weight, "scored"),
+            DOMAIN_INDEX[q.domain],
+            q.weight * risk,
+        )
         sel = (
             answer,
             key_json + "[" + ",".join([o.json for o in chosen]) + "]",
@@ -51,8 +58,12 @@ def selection(q: CompiledQuestion, look: tuple[dict[str, Any], dict[tuple[str, .
     return sel
 
 
-def findings_and_knockouts(marks: list[tuple[Any, Any, str, str]], knockouts: list[Knockout],
-                           due: Mapping[str, int], unknown_risk: float) -> list[Finding]:
+def findings_and_knockouts(
+    marks: list[tuple[Any, Any, str, str]],
+    knockouts: list[Knockout],
+    due: Mapping[str, int],
+    unknown_risk: float,
+) -> list[Finding]:
     """Findings, most severe first and in questionnaire order within a severity; appends the
     knock-outs to `knockouts` in questionnaire order.
 
@@ -68,30 +79,49 @@ def findings_and_knockouts(marks: list[tuple[Any, Any, str, str]], knockouts: li
     unknown_group = groups[unknown_severity]
     unknown_due = due[unknown_severity]
     shown_risk = f"{round(unknown_risk, 2):g}"
-    unanswered_text = ("This required question has no answer, so it is scored at risk "
-                       f"{shown_risk} until it is answered.")
+    unanswered_text = (
+        "This required question has no answer, so it is scored at risk "
+        f"{shown_risk} until it is answered."
+    )
     for item, fields, status, label in marks:
         if item is None:
-            text = unanswered_text if status == "unanswered" else (
-                f'The answer is "{label}", so the question is scored at risk {shown_risk} '
-                "until the vendor provides evidence.")
+            text = (
+                unanswered_text
+                if status == "unanswered"
+                else (
+                    f'The answer is "{label}", so the question is scored at risk {shown_risk} '
+                    "until the vendor provides evidence."
+                )
+            )
             fkey, qkey, domain, title, recommendation = fields
-            unknown_group.append(_tuple_new(Finding, (
-                fkey, qkey, domain, unknown_severity, title, text, recommendation,
-                unknown_due)))
+            unknown_group.append(
+                _tuple_new(
+                    Finding,
+                    (
+                        fkey,
+                        qkey,
+                        domain,
+                        unknown_severity,
+                        title,
+                        text,
+                        recommendation,
+                        unknown_due,
+                    ),
+                )
+            )
             continue
         if item.knockout_entry is not None:
             knockouts.append(item.knockout_entry)
         if item.finding_fields is not None:
             severity = item.severity
             # Tuple concatenation: measurably faster than unpacking into a new tuple.
-            groups[severity].append(_tuple_new(
-                Finding, item.finding_fields + (due[severity],)))  # noqa: RUF005
+            groups[severity].append(_tuple_new(Finding, item.finding_fields + (due[severity],)))  # noqa: RUF005
     return [*groups["critical"], *groups["high"], *groups["medium"], *groups["low"]]
 
 
-def drivers_from_rows(rows: list[tuple[Any, ...] | None], sum_w: list[float],
-                      share: list[float]) -> list[Driver]:
+def drivers_from_rows(
+    rows: list[tuple[Any, ...] | None], sum_w: list[float], share: list[float]
+) -> list[Driver]:
     """Each scored question's contribution to its domain score (w·r / Σw of the domain) and
     to the overall score (that × W_d / ΣW), sorted by overall contribution (full precision)
     descending, then by question key: `rows` is indexed in key order and the sort is stable.

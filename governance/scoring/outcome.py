@@ -121,8 +121,18 @@ class ScoreOutcome:
                     "domain_contribution": round(dc, 2),
                     "overall_contribution": round(oc, 2),
                 }
-                for (question, text, domain, answer, label, risk, weight, status, dc,
-                     oc) in self.drivers
+                for (
+                    question,
+                    text,
+                    domain,
+                    answer,
+                    label,
+                    risk,
+                    weight,
+                    status,
+                    dc,
+                    oc,
+                ) in self.drivers
             ],
             "knockouts": [dict(zip(_KNOCKOUT_FIELDS, k, strict=True)) for k in self.knockouts],
             "findings": [dict(zip(_FINDING_FIELDS, f, strict=True)) for f in self.findings],

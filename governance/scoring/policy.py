@@ -70,11 +70,7 @@ POLICY_KEYS: tuple[str, ...] = tuple(DEFAULT_POLICY)
 
 def _is_number(value: object) -> bool:
     # bool is an int subclass, but `true` as a weight is always a mistake.
-    return (
-        isinstance(value, (int, float))
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-    )
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _is_int(value: object) -> bool:
@@ -85,8 +81,9 @@ def _quoted(values: Iterable[object]) -> str:
     return ", ".join(str(v) for v in values)
 
 
-def _check_keys(errors: list[str], name: str, value: object, expected: tuple[str, ...],
-                what: str) -> bool:
+def _check_keys(
+    errors: list[str], name: str, value: object, expected: tuple[str, ...], what: str
+) -> bool:
     """Require a mapping with exactly `expected` keys; report each missing and extra key."""
     if not isinstance(value, dict):
         errors.append(f"{name} must be a mapping of {what} to values.")
@@ -100,8 +97,17 @@ def _check_keys(errors: list[str], name: str, value: object, expected: tuple[str
     return True
 
 
-def _check_number_map(errors: list[str], name: str, value: object, expected: tuple[str, ...],
-                      what: str, *, low: float, high: float | None, label: str) -> None:
+def _check_number_map(
+    errors: list[str],
+    name: str,
+    value: object,
+    expected: tuple[str, ...],
+    what: str,
+    *,
+    low: float,
+    high: float | None,
+    label: str,
+) -> None:
     if not _check_keys(errors, name, value, expected, what):
         return
     assert isinstance(value, dict)
@@ -117,8 +123,9 @@ def _check_number_map(errors: list[str], name: str, value: object, expected: tup
             errors.append(f"{name}.{key}: {label} must not be above {high:g}, got {v!r}.")
 
 
-def _check_positive_ints(errors: list[str], name: str, value: object,
-                         expected: tuple[str, ...], what: str) -> None:
+def _check_positive_ints(
+    errors: list[str], name: str, value: object, expected: tuple[str, ...], what: str
+) -> None:
     if not _check_keys(errors, name, value, expected, what):
         return
     assert isinstance(value, dict)
@@ -159,8 +166,7 @@ def _check_matrix(errors: list[str], value: object) -> None:
             if cell not in RATING_RANK:
                 valid = False
                 errors.append(
-                    f"rating_matrix row {r} column {c}: {cell!r} is not one of: "
-                    f"{_quoted(RATINGS)}."
+                    f"rating_matrix row {r} column {c}: {cell!r} is not one of: {_quoted(RATINGS)}."
                 )
     if not valid:
         return
@@ -198,11 +204,17 @@ def validate_policy(policy: object) -> list[str]:
 
     if "domain_weights" in policy:
         weights = policy["domain_weights"]
-        _check_number_map(errors, "domain_weights", weights, DOMAIN_KEYS, "domain",
-                          low=0, high=None, label="weight")
-        if isinstance(weights, dict) and not any(
-            _is_number(w) and w > 0 for w in weights.values()
-        ):
+        _check_number_map(
+            errors,
+            "domain_weights",
+            weights,
+            DOMAIN_KEYS,
+            "domain",
+            low=0,
+            high=None,
+            label="weight",
+        )
+        if isinstance(weights, dict) and not any(_is_number(w) and w > 0 for w in weights.values()):
             errors.append("domain_weights: at least one domain needs a weight above 0.")
 
     if "unknown_risk" in policy:
@@ -216,11 +228,17 @@ def validate_policy(policy: object) -> list[str]:
 
     if "inherent_weights" in policy:
         weights = policy["inherent_weights"]
-        _check_number_map(errors, "inherent_weights", weights, INHERENT_FACTORS, "factor",
-                          low=0, high=None, label="weight")
-        if isinstance(weights, dict) and not any(
-            _is_number(w) and w > 0 for w in weights.values()
-        ):
+        _check_number_map(
+            errors,
+            "inherent_weights",
+            weights,
+            INHERENT_FACTORS,
+            "factor",
+            low=0,
+            high=None,
+            label="weight",
+        )
+        if isinstance(weights, dict) and not any(_is_number(w) and w > 0 for w in weights.values()):
             errors.append("inherent_weights: at least one factor needs a weight above 0.")
 
     if "inherent_points" in policy:
@@ -228,9 +246,16 @@ def validate_policy(policy: object) -> list[str]:
         if _check_keys(errors, "inherent_points", points, INHERENT_FACTORS, "factor"):
             for factor in INHERENT_FACTORS:
                 if factor in points:
-                    _check_number_map(errors, f"inherent_points.{factor}", points[factor],
-                                      FACTOR_VALUES[factor], "value", low=0, high=100,
-                                      label="points")
+                    _check_number_map(
+                        errors,
+                        f"inherent_points.{factor}",
+                        points[factor],
+                        FACTOR_VALUES[factor],
+                        "value",
+                        low=0,
+                        high=100,
+                        label="points",
+                    )
 
     if "default_inherent_tier" in policy:
         tier = policy["default_inherent_tier"]
@@ -251,9 +276,11 @@ def validate_policy(policy: object) -> list[str]:
                     )
 
     if "review_interval_days" in policy:
-        _check_positive_ints(errors, "review_interval_days", policy["review_interval_days"],
-                             RATINGS, "rating")
+        _check_positive_ints(
+            errors, "review_interval_days", policy["review_interval_days"], RATINGS, "rating"
+        )
     if "finding_due_days" in policy:
-        _check_positive_ints(errors, "finding_due_days", policy["finding_due_days"],
-                             FINDING_SEVERITIES, "severity")
+        _check_positive_ints(
+            errors, "finding_due_days", policy["finding_due_days"], FINDING_SEVERITIES, "severity"
+        )
     return errors

@@ -14,18 +14,29 @@ from governance.scoring import DEFAULT_POLICY, compile_questionnaire
 AS_OF = "2026-11-29"
 
 
-def finding(title: str = "Finding", text: str = "What is wrong.",
-            recommendation: str = "What to do.") -> dict[str, str]:
+def finding(
+    title: str = "Finding", text: str = "What is wrong.", recommendation: str = "What to do."
+) -> dict[str, str]:
     return {"title": title, "text": text, "recommendation": recommendation}
 
 
-def option(key: str, risk: int = 0, *, label: str | None = None, special: str | None = None,
-           knockout: str | None = None, with_finding: bool | None = None,
-           title: str | None = None) -> dict[str, Any]:
+def option(
+    key: str,
+    risk: int = 0,
+    *,
+    label: str | None = None,
+    special: str | None = None,
+    knockout: str | None = None,
+    with_finding: bool | None = None,
+    title: str | None = None,
+) -> dict[str, Any]:
     """An option; it carries a finding when risk >= 50 or a knock-out is set (as the
     contract requires), or when `with_finding` says so."""
-    result: dict[str, Any] = {"key": key, "label": label or key.replace("_", " ").title(),
-                              "risk": risk}
+    result: dict[str, Any] = {
+        "key": key,
+        "label": label or key.replace("_", " ").title(),
+        "risk": risk,
+    }
     if special:
         result["special"] = special
     if knockout:
@@ -45,12 +56,24 @@ def not_applicable() -> dict[str, Any]:
     return option("not_applicable", 0, label="Not applicable", special="not_applicable")
 
 
-def question(key: str, qtype: str, domain: str = "privacy", *, weight: float | None = None,
-             required: bool | None = None, show_if: tuple[str, list[str]] | None = None,
-             text: str | None = None, evidence: list[str] | None = None,
-             **extra: Any) -> dict[str, Any]:
-    result: dict[str, Any] = {"key": key, "text": text or f"Question {key}?", "type": qtype,
-                              "domain": domain}
+def question(
+    key: str,
+    qtype: str,
+    domain: str = "privacy",
+    *,
+    weight: float | None = None,
+    required: bool | None = None,
+    show_if: tuple[str, list[str]] | None = None,
+    text: str | None = None,
+    evidence: list[str] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "key": key,
+        "text": text or f"Question {key}?",
+        "type": qtype,
+        "domain": domain,
+    }
     if weight is not None:
         result["weight"] = weight
     if required is not None:
@@ -63,39 +86,62 @@ def question(key: str, qtype: str, domain: str = "privacy", *, weight: float | N
     return result
 
 
-def choice(key: str, domain: str = "privacy", options: list[dict[str, Any]] | None = None,
-           **kwargs: Any) -> dict[str, Any]:
+def choice(
+    key: str, domain: str = "privacy", options: list[dict[str, Any]] | None = None, **kwargs: Any
+) -> dict[str, Any]:
     """A single_choice question; default options low (0), medium (40), high (80)."""
     if options is None:
         options = [option("low", 0), option("medium", 40), option("high", 80)]
     return question(key, "single_choice", domain, options=options, **kwargs)
 
 
-def multi(key: str, domain: str = "privacy", options: list[dict[str, Any]] | None = None,
-          **kwargs: Any) -> dict[str, Any]:
+def multi(
+    key: str, domain: str = "privacy", options: list[dict[str, Any]] | None = None, **kwargs: Any
+) -> dict[str, Any]:
     if options is None:
         options = [option("a", 10), option("b", 30), option("c", 70)]
     return question(key, "multiple_choice", domain, options=options, **kwargs)
 
 
-def yes_no(key: str, domain: str = "privacy", *, yes: int = 100, no: int = 0,
-           yes_knockout: str | None = None, specials: bool = True,
-           **kwargs: Any) -> dict[str, Any]:
+def yes_no(
+    key: str,
+    domain: str = "privacy",
+    *,
+    yes: int = 100,
+    no: int = 0,
+    yes_knockout: str | None = None,
+    specials: bool = True,
+    **kwargs: Any,
+) -> dict[str, Any]:
     options = [option("yes", yes, knockout=yes_knockout), option("no", no)]
     if specials:
         options += [unknown(), not_applicable()]
     return question(key, "yes_no", domain, options=options, **kwargs)
 
 
-def number(key: str, domain: str = "privacy", *,
-           bands: list[tuple[float | None, int]] | None = None, minimum: float | None = 0,
-           maximum: float | None = 3650, unit: str = "days", **kwargs: Any) -> dict[str, Any]:
+def number(
+    key: str,
+    domain: str = "privacy",
+    *,
+    bands: list[tuple[float | None, int]] | None = None,
+    minimum: float | None = 0,
+    maximum: float | None = 3650,
+    unit: str = "days",
+    **kwargs: Any,
+) -> dict[str, Any]:
     if bands is None:
         bands = [(30, 0), (90, 30), (None, 80)]
-    spec: dict[str, Any] = {"unit": unit, "bands": [
-        {"max": top, "risk": risk, **({"finding": finding(f"{key} band")} if risk >= 50 else {})}
-        for top, risk in bands
-    ]}
+    spec: dict[str, Any] = {
+        "unit": unit,
+        "bands": [
+            {
+                "max": top,
+                "risk": risk,
+                **({"finding": finding(f"{key} band")} if risk >= 50 else {}),
+            }
+            for top, risk in bands
+        ],
+    }
     if minimum is not None:
         spec["min"] = minimum
     if maximum is not None:
@@ -103,15 +149,25 @@ def number(key: str, domain: str = "privacy", *,
     return question(key, "number", domain, number=spec, **kwargs)
 
 
-def date(key: str, domain: str = "privacy", *,
-         bands: list[tuple[int | None, int]] | None = None, **kwargs: Any) -> dict[str, Any]:
+def date(
+    key: str,
+    domain: str = "privacy",
+    *,
+    bands: list[tuple[int | None, int]] | None = None,
+    **kwargs: Any,
+) -> dict[str, Any]:
     if bands is None:
         bands = [(365, 0), (730, 40), (None, 80)]
-    spec = {"bands": [
-        {"max_age_days": top, "risk": risk,
-         **({"finding": finding(f"{key} band")} if risk >= 50 else {})}
-        for top, risk in bands
-    ]}
+    spec = {
+        "bands": [
+            {
+                "max_age_days": top,
+                "risk": risk,
+                **({"finding": finding(f"{key} band")} if risk >= 50 else {}),
+            }
+            for top, risk in bands
+        ]
+    }
     return question(key, "date", domain, date=spec, **kwargs)
 
 
@@ -119,8 +175,9 @@ def text(key: str, domain: str = "privacy", **kwargs: Any) -> dict[str, Any]:
     return question(key, "text", domain, **kwargs)
 
 
-def definition(*questions: dict[str, Any], key: str = "test-questionnaire",
-               version: str = "1.0.0") -> dict[str, Any]:
+def definition(
+    *questions: dict[str, Any], key: str = "test-questionnaire", version: str = "1.0.0"
+) -> dict[str, Any]:
     """A questionnaire with every question in one section, in the given order."""
     return {
         "key": key,

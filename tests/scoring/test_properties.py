@@ -39,8 +39,9 @@ DOMAIN_KEYS = [key for key, _ in DOMAINS]
 RATINGS = ["low", "moderate", "high", "critical"]
 KNOCKOUT_RANK = {None: 0, "high": 1, "critical": 2}
 CHOICE = ("single_choice", "multiple_choice", "yes_no")
-PROPERTY_SETTINGS = settings(max_examples=60, deadline=None,
-                             suppress_health_check=[HealthCheck.too_slow])
+PROPERTY_SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 # The oracle comparison covers every rule at once, so it gets the largest budget.
 ORACLE_SETTINGS = settings(PROPERTY_SETTINGS, max_examples=250)
 
@@ -50,6 +51,7 @@ weights = st.one_of(st.integers(1, 10), st.sampled_from([0.1, 0.5, 1.5, 2.5, 7.2
 
 # --- Strategies ---------------------------------------------------------------------------
 
+
 @st.composite
 def options(draw, qtype: str) -> list[dict]:
     count = 2 if qtype == "yes_no" else draw(st.integers(1, 4))
@@ -58,9 +60,14 @@ def options(draw, qtype: str) -> list[dict]:
     for key in keys:
         risk = draw(risks)
         knockout = draw(st.sampled_from([None, None, None, None, "high", "critical"]))
-        result.append(f.option(key, risk, knockout=knockout,
-                               with_finding=risk >= 50 or knockout is not None or draw(
-                                   st.booleans())))
+        result.append(
+            f.option(
+                key,
+                risk,
+                knockout=knockout,
+                with_finding=risk >= 50 or knockout is not None or draw(st.booleans()),
+            )
+        )
     if draw(st.booleans()):
         result.append(f.unknown(draw(risks)))
     if draw(st.booleans()):
@@ -84,22 +91,33 @@ def bands(draw, limit: str, top: int) -> list[dict]:
 def question(draw, index: int, earlier: list[dict], qtype: str | None = None) -> dict:
     qtype = qtype or draw(st.sampled_from([*CHOICE, "single_choice", "number", "date", "text"]))
     domain = draw(st.sampled_from(DOMAIN_KEYS))
-    q = f.question(f"{domain}.q{index}", qtype, domain, weight=draw(weights),
-                   required=draw(st.booleans()),
-                   evidence=draw(st.sampled_from([None, [], ["Contract", "SOC 2"]])))
+    q = f.question(
+        f"{domain}.q{index}",
+        qtype,
+        domain,
+        weight=draw(weights),
+        required=draw(st.booleans()),
+        evidence=draw(st.sampled_from([None, [], ["Contract", "SOC 2"]])),
+    )
     if qtype in CHOICE:
         q["options"] = draw(options(qtype))
     elif qtype == "number":
-        q["number"] = {"min": draw(st.sampled_from([None, 0])), "max": 1000,
-                       "unit": draw(st.sampled_from(["", "days"])),
-                       "bands": draw(bands("max", 1000))}
+        q["number"] = {
+            "min": draw(st.sampled_from([None, 0])),
+            "max": 1000,
+            "unit": draw(st.sampled_from(["", "days"])),
+            "bands": draw(bands("max", 1000)),
+        }
     elif qtype == "date":
         q["date"] = {"bands": draw(bands("max_age_days", 2000))}
     parents = [p for p in earlier if p["type"] in CHOICE]
     if parents and draw(st.integers(0, 2)) == 0:
         parent = draw(st.sampled_from(parents))
-        shown_for = draw(st.lists(st.sampled_from([o["key"] for o in parent["options"]]),
-                                  min_size=1, unique=True))
+        shown_for = draw(
+            st.lists(
+                st.sampled_from([o["key"] for o in parent["options"]]), min_size=1, unique=True
+            )
+        )
         q["show_if"] = {"question": parent["key"], "in": shown_for}
     return q
 
@@ -136,15 +154,18 @@ def answer_value(draw, q: dict) -> object:
         return draw(st.lists(st.sampled_from(plain), min_size=1, max_size=4))
     if qtype == "number":
         low = q["number"]["min"] if q["number"]["min"] is not None else -50
-        return draw(st.one_of(
-            st.integers(low, 1000),
-            st.integers(low, 1000).map(float),
-            st.floats(low, 1000, allow_nan=False, allow_infinity=False),
-        ))
+        return draw(
+            st.one_of(
+                st.integers(low, 1000),
+                st.integers(low, 1000).map(float),
+                st.floats(low, 1000, allow_nan=False, allow_infinity=False),
+            )
+        )
     if qtype == "date":
         return draw(st.dates(dt.date(2018, 1, 1), dt.date(2031, 12, 31))).isoformat()
-    return draw(st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"),
-                        max_size=12))
+    return draw(
+        st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=12)
+    )
 
 
 @st.composite
@@ -158,15 +179,19 @@ def answer_sets(draw, definition: dict) -> dict:
     return answers
 
 
-use_cases = st.fixed_dictionaries({
-    "data_categories": st.lists(st.sampled_from(
-        ["public", "internal", "confidential", "personal", "special_category"]),
-        min_size=1, max_size=3),
-    "business_criticality": st.sampled_from(["low", "medium", "high", "critical"]),
-    "eu_ai_act_class": st.sampled_from(["minimal", "limited", "high", "prohibited"]),
-    "people_affected": st.sampled_from(["few", "many", "very_many"]),
-    "exposure": st.sampled_from(["internal", "customer_facing", "public"]),
-})
+use_cases = st.fixed_dictionaries(
+    {
+        "data_categories": st.lists(
+            st.sampled_from(["public", "internal", "confidential", "personal", "special_category"]),
+            min_size=1,
+            max_size=3,
+        ),
+        "business_criticality": st.sampled_from(["low", "medium", "high", "critical"]),
+        "eu_ai_act_class": st.sampled_from(["minimal", "limited", "high", "prohibited"]),
+        "people_affected": st.sampled_from(["few", "many", "very_many"]),
+        "exposure": st.sampled_from(["internal", "customer_facing", "public"]),
+    }
+)
 contexts = st.builds(
     lambda day, case: {"as_of": day.isoformat(), "use_case": case},
     st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)),
@@ -178,14 +203,14 @@ contexts = st.builds(
 def policies(draw) -> dict:
     policy = copy.deepcopy(DEFAULT_POLICY)
     policy["version"] = draw(st.integers(1, 50))
-    policy["domain_weights"] = {k: draw(st.sampled_from([0, 1, 2, 3, 5, 0.5]))
-                                for k in DOMAIN_KEYS}
+    policy["domain_weights"] = {k: draw(st.sampled_from([0, 1, 2, 3, 5, 0.5])) for k in DOMAIN_KEYS}
     if not any(policy["domain_weights"].values()):
         policy["domain_weights"]["privacy"] = 1
     policy["unknown_risk"] = draw(risks)
     for name in ("residual_thresholds", "inherent_thresholds"):
-        policy[name] = sorted(draw(st.lists(st.integers(1, 99), min_size=3, max_size=3,
-                                            unique=True)))
+        policy[name] = sorted(
+            draw(st.lists(st.integers(1, 99), min_size=3, max_size=3, unique=True))
+        )
     policy["inherent_weights"] = {k: draw(st.integers(0, 3)) for k in policy["inherent_weights"]}
     if not any(policy["inherent_weights"].values()):
         policy["inherent_weights"]["data"] = 1
@@ -199,11 +224,13 @@ def policies(draw) -> dict:
             floor = max(ranks[r - 1][c] if r else 0, ranks[r][c - 1] if c else 0)
             ranks[r][c] = draw(st.integers(floor, 3))
     policy["rating_matrix"] = [[RATINGS[x] for x in row] for row in ranks]
-    policy["decisions"] = {r: draw(st.sampled_from(["approve", "approve_with_conditions",
-                                                    "reject"])) for r in RATINGS}
+    policy["decisions"] = {
+        r: draw(st.sampled_from(["approve", "approve_with_conditions", "reject"])) for r in RATINGS
+    }
     policy["review_interval_days"] = {r: draw(st.integers(1, 400)) for r in RATINGS}
-    policy["finding_due_days"] = {s: draw(st.integers(1, 400))
-                                  for s in ("low", "medium", "high", "critical")}
+    policy["finding_due_days"] = {
+        s: draw(st.integers(1, 400)) for s in ("low", "medium", "high", "critical")
+    }
     assert validate_policy(policy) == []
     return policy
 
@@ -219,6 +246,7 @@ def run(definition: dict, answers: dict, context: dict, policy: dict):
 
 
 # --- Properties ---------------------------------------------------------------------------
+
 
 @ORACLE_SETTINGS
 @given(cases())
@@ -304,7 +332,9 @@ def test_a_riskier_answer_never_lowers_any_score_or_the_rating(case, qtype, data
     scorable = [o for o in target["options"] if o.get("special") != "not_applicable"]
     low, high = data.draw(st.lists(st.sampled_from(scorable), min_size=2, max_size=2))
     if (effective_risk(low, policy), KNOCKOUT_RANK[low.get("knockout")]) > (
-            effective_risk(high, policy), KNOCKOUT_RANK[high.get("knockout")]):
+        effective_risk(high, policy),
+        KNOCKOUT_RANK[high.get("knockout")],
+    ):
         low, high = high, low
     # The riskier option must not carry a milder knock-out (a data rule of the library).
     assume(KNOCKOUT_RANK[low.get("knockout")] <= KNOCKOUT_RANK[high.get("knockout")])
@@ -343,8 +373,12 @@ def anything(q: dict) -> st.SearchStrategy:
     """Valid values, near misses and junk for question `q`."""
     keys = [o["key"] for o in q.get("options", [])] or ["yes"]
     scalars = st.one_of(
-        st.none(), st.booleans(), st.integers(-10, 5000), st.floats(),
-        st.sampled_from(keys), st.text(max_size=5),
+        st.none(),
+        st.booleans(),
+        st.integers(-10, 5000),
+        st.floats(),
+        st.sampled_from(keys),
+        st.text(max_size=5),
         st.sampled_from(["2026-11-29", "2026-02-30", "20261129", "2026-W48-1", "2026-11-29 "]),
         st.dates().map(lambda d: d.isoformat()),
     )
@@ -359,13 +393,13 @@ def test_score_accepts_exactly_what_validation_accepts(case, data):
     answers = {q["key"]: data.draw(anything(q)) for q in f.all_questions(definition)}
     if data.draw(st.booleans()):
         answers["not.a_question"] = "x"
-    problems = [e for e in validate_answers(compiled, answers)
-                if " is hidden because " not in e.message]
+    problems = [
+        e for e in validate_answers(compiled, answers) if " is hidden because " not in e.message
+    ]
     try:
         outcome = score(compiled, answers, context=context, policy=policy)
     except InvalidAnswer as exc:
         assert exc.errors == problems
     else:
         assert problems == []
-        assert outcome.input_hash == input_hash(
-            input_document(compiled, answers, context, policy))
+        assert outcome.input_hash == input_hash(input_document(compiled, answers, context, policy))
