@@ -2,20 +2,48 @@
 
     {"detail": "human summary", "code": "invalid", "errors": {field: [messages]} | [...]}
 
-400 carries field-level messages, 409 a state conflict, 404 hides other organisations."""
+400 carries field-level messages (for a bulk answer upsert, a list of
+{"index", "question", "field", "message"}), 409 a state conflict, 404 hides other
+organisations: a row the user may not see is reported exactly like a row that does not exist.
+"""
 
+import logging
+
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from governance.errors import AnswersInvalid, StateConflict
+
+logger = logging.getLogger(__name__)
+
+UNSTORABLE = (
+    "A value could not be stored: text may not contain NUL characters and numbers must be "
+    "within range."
+)
 
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The object is not in a state that allows this."
     default_code = "conflict"
+
+
+class AnswersRejected(exceptions.APIException):
+    """A batch of answers with problems; `errors` lists every one of them."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "Invalid input."
+    default_code = "invalid"
+
+    def __init__(self, detail: str, errors: list[dict]):
+        super().__init__(detail)
+        self.errors = errors
 
 
 def _django_validation_detail(exc: DjangoValidationError):
@@ -27,17 +55,31 @@ def _django_validation_detail(exc: DjangoValidationError):
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, DjangoValidationError):
+    # AnswersInvalid is a ValidationError too; it must be caught before the generic case.
+    if isinstance(exc, AnswersInvalid):
+        exc = AnswersRejected(exc.summary, exc.errors)
+    elif isinstance(exc, StateConflict):
+        exc = Conflict(exc.message)
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_django_validation_detail(exc))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
-    elif isinstance(exc, Http404):
+    elif isinstance(exc, DataError):
+        # The database refused a value that validation let through (PostgreSQL rejects NUL
+        # in text, SQLite does not). That is bad input, not a server fault; it is logged so
+        # the validation that missed it can be tightened.
+        logger.warning("Database refused a value: %s", exc)
+        exc = exceptions.ValidationError({"non_field_errors": [UNSTORABLE]})
+    elif isinstance(exc, Http404 | ObjectDoesNotExist):
+        # Selectors raise Model.DoesNotExist for rows of other organisations.
         exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
     data = response.data
-    if isinstance(exc, exceptions.ValidationError):
+    if isinstance(exc, AnswersRejected):
+        body = {"detail": str(exc.detail), "code": "invalid", "errors": exc.errors}
+    elif isinstance(exc, exceptions.ValidationError):
         body = {"detail": "Invalid input.", "code": "invalid", "errors": data}
     else:
         detail = data.get("detail", data) if isinstance(data, dict) else data

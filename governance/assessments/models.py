@@ -393,6 +393,12 @@ class Finding(TenantModel):
     )
     due_date = models.DateField("due", null=True, blank=True, help_text="Remediation deadline.")
     note = models.TextField("note", blank=True, max_length=10000, help_text="Progress notes.")
+    closed_automatically = models.BooleanField(
+        "closed by rescoring",
+        default=False,
+        help_text="Closed because a rescore no longer raised it; reopened if one raises it "
+        "again. A finding closed by a person stays closed.",
+    )
     created_at = models.DateTimeField("raised", auto_now_add=True)
     updated_at = models.DateTimeField("updated", auto_now=True)
 

@@ -55,9 +55,14 @@ class Command(BaseCommand):
                 organisation=org, offering=offering, name=spec.pop("name"), defaults=spec
             )
             use_case.full_clean()
+        # Scored assessments, decisions and findings, so the dashboard has something to show.
+        from governance.assessments.demo import load_demo_assessments
+
+        assessments = load_demo_assessments(org)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo organisation '{org.name}': {Vendor.objects.filter(organisation=org).count()}"
-                f" vendors, users {', '.join(u for u, _ in demo_data.DEMO_USERS)}."
+                f" vendors, {assessments} new demo assessments, users "
+                f"{', '.join(u for u, _ in demo_data.DEMO_USERS)}."
             )
         )

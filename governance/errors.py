@@ -1,0 +1,49 @@
+"""Errors that services raise and every front end (web, API, commands) knows how to show.
+
+They live outside any app so that views, serializers and tasks can import them without
+pulling in the assessments app.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+
+class StateConflict(Exception):
+    """The object is in the wrong lifecycle state for this action (API: 409).
+
+    `status` is the state the object was found in, so a caller can tell the user what to do
+    (e.g. "already submitted").
+    """
+
+    def __init__(self, message: str, *, status: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class AnswersInvalid(ValidationError):
+    """One or more answers are invalid or missing (API: 400).
+
+    `errors` lists every problem, never just the first, so the assessor can fix them all in
+    one go: [{"index": int | None, "question": key, "field": "value" | "question" |
+    "comment", "message": text}]. `index` is the position of the item in the submitted batch,
+    or None when the problem is not tied to one item (e.g. a required question left out).
+    """
+
+    def __init__(self, errors: list[dict], message: str | None = None) -> None:
+        self.errors = [dict(e) for e in errors]
+        if message is None:
+            count = len(self.errors)
+            message = (
+                "1 answer needs attention." if count == 1 else f"{count} answers need attention."
+            )
+        lines = [f"{e.get('question') or '?'}: {e.get('message', '')}" for e in self.errors]
+        super().__init__([message, *lines] if lines else message, code="invalid")
+        self.summary = message
+
+    def __str__(self) -> str:
+        return self.summary
