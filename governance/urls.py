@@ -7,5 +7,6 @@ urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/", include("governance.api.urls")),
+    path("reports/", include("governance.reports.urls")),
     path("", include("governance.web.urls")),
 ]

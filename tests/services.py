@@ -33,6 +33,10 @@ def require_service(name: str) -> str:
         value = os.environ.get("DATABASE_URL", "")
         if not value.startswith(("postgres://", "postgresql://")):
             problem = "DATABASE_URL does not point at PostgreSQL"
+    elif name == "pdftoppm":
+        value = shutil.which("pdftoppm") or ""
+        if not value:
+            problem = "pdftoppm is not installed (apt-get install poppler-utils)"
     elif name == "chromium":
         value = shutil.which("chromium") or os.environ.get("CHROMIUM_PATH", "")
         if not value:
