@@ -7,7 +7,9 @@ from django.views.decorators.http import require_POST
 
 from governance.accounts.middleware import SESSION_KEY
 from governance.accounts.tenancy import memberships_of
-from governance.vendors.models import Vendor
+
+from .access import page
+from .selectors import dashboard_data
 
 
 def healthz(request):
@@ -16,10 +18,10 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
-@login_required
+@page()
 def dashboard(request):
-    vendors = Vendor.objects.for_organisation(request.organisation_id).order_by("name")
-    return render(request, "web/dashboard.html", {"vendors": vendors})
+    data = dashboard_data(user=request.user, organisation_id=request.organisation_id)
+    return render(request, "web/dashboard.html", data)
 
 
 @login_required

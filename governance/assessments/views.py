@@ -1,0 +1,462 @@
+"""Assessment pages: start, the section-by-section wizard, review and submit, the live status
+while scoring runs, and the result with findings, decision and report.
+
+Views parse input, call a service or selector, and render. The wizard itself lives in
+governance.web.wizard, shared with the vendor respondent pages.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from governance.accounts.models import Membership
+from governance.accounts.tenancy import Capability, can
+from governance.errors import AnswersInvalid, StateConflict
+from governance.questionnaires.models import Questionnaire
+from governance.reports import selectors as report_selectors
+from governance.reports import services as report_services
+from governance.reports.models import ReportKind, ReportStatus
+from governance.scoring import DOMAIN_LABELS
+from governance.vendors import selectors as vendor_selectors
+from governance.web import charts
+from governance.web.access import apply_validation_error, get_or_404, page
+from governance.web.wizard import review_context, saved_answers, section_page
+
+from . import selectors, services
+from .forms import (
+    DecisionForm,
+    FindingForm,
+    RespondentLinkForm,
+    StartAssessmentForm,
+    progress,
+)
+from .models import EDITABLE_STATUSES, AssessmentStatus
+
+IN_FLIGHT = (AssessmentStatus.SUBMITTED, AssessmentStatus.SCORING)
+TOP_DRIVERS = 6
+
+
+def _assessment(request, pk):
+    return get_or_404(
+        lambda **kw: selectors.assessment_list(
+            user=request.user, organisation_id=request.organisation_id
+        ).get(**kw),
+        pk=pk,
+    )
+
+
+# --- Start --------------------------------------------------------------------------------------
+
+
+@page(Capability.EDIT)
+def assessment_start(request):
+    vendor_id = request.POST.get("vendor") or request.GET.get("vendor")
+    vendor = get_or_404(
+        lambda **kw: vendor_selectors.vendor_list(
+            user=request.user, organisation_id=request.organisation_id
+        ).get(**kw),
+        pk=vendor_id,
+    )
+    questionnaires = (
+        Questionnaire.objects.for_user(request.user)
+        .published()
+        .filter(Q(organisation__isnull=True) | Q(organisation_id=request.organisation_id))
+        .order_by("title", "-created_at")
+    )
+    form = StartAssessmentForm(
+        request.POST or None,
+        questionnaires=questionnaires,
+        offerings=vendor_selectors.offering_list(user=request.user, vendor_id=vendor.pk),
+        use_cases=vendor_selectors.use_case_list(user=request.user, vendor_id=vendor.pk),
+        initial={"offering": request.GET.get("offering"), "use_case": request.GET.get("use_case")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.assessment_create(
+                actor=request.user,
+                organisation_id=request.organisation_id,
+                vendor=vendor,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, "Assessment started. Answer one section at a time.")
+            return redirect("assessments:answer", pk=assessment.pk)
+    return render(
+        request,
+        "assessments/start.html",
+        {"form": form, "vendor": vendor, "has_questionnaires": questionnaires.exists()},
+    )
+
+
+@page()
+def assessment_list(request):
+    qs = selectors.assessment_list(user=request.user, organisation_id=request.organisation_id)
+    status = request.GET.get("status", "")
+    if status in AssessmentStatus.values:
+        qs = qs.filter(status=status)
+    return render(
+        request,
+        "assessments/list.html",
+        {
+            "assessments": qs.order_by("-updated_at")[:200],
+            "status": status,
+            "statuses": AssessmentStatus.choices,
+        },
+    )
+
+
+# --- Wizard -----------------------------------------------------------------------------------
+
+
+@page()
+def assessment_answer(request, pk):
+    """Open the wizard at the first section that still has unanswered questions."""
+    assessment = _assessment(request, pk)
+    definition = assessment.questionnaire.definition
+    values, _ = saved_answers(assessment)
+    for section in progress(definition, values)["sections"]:
+        if section["done"] < section["total"]:
+            return redirect("assessments:section", pk=pk, section=section["key"])
+    return redirect("assessments:review", pk=pk)
+
+
+def _assessor_urls(assessment):
+    def url_for(name, section=None):
+        if name == "section":
+            return reverse("assessments:section", args=[assessment.pk, section])
+        return reverse(f"assessments:{name}", args=[assessment.pk])
+
+    return url_for
+
+
+@page(Capability.EDIT)
+def assessment_section(request, pk, section):
+    assessment = _assessment(request, pk)
+    return section_page(
+        request,
+        assessment=assessment,
+        section_key=section,
+        actor=request.user,
+        actor_label=None,
+        can_write=can(request.user, Capability.EDIT, assessment.organisation_id),
+        url_for=_assessor_urls(assessment),
+        base_template="base.html",
+    )
+
+
+@page()
+def assessment_review(request, pk):
+    assessment = _assessment(request, pk)
+    return render(
+        request,
+        "assessments/review.html",
+        {
+            "assessment": assessment,
+            "editable": assessment.status in EDITABLE_STATUSES,
+            **review_context(assessment),
+        },
+    )
+
+
+@require_POST
+@page(Capability.EDIT)
+def assessment_submit(request, pk):
+    assessment = _assessment(request, pk)
+    try:
+        outcome = services.assessment_submit(actor=request.user, assessment=assessment)
+    except AnswersInvalid as exc:
+        problems = [
+            {"question": e.get("question"), "message": e.get("message")} for e in exc.errors
+        ]
+        return render(
+            request,
+            "assessments/review.html",
+            {
+                "assessment": assessment,
+                "editable": True,
+                "submit_error": str(exc),
+                **review_context(assessment, problems=problems),
+            },
+            status=400,
+        )
+    except StateConflict as exc:
+        messages.error(request, str(exc))
+    else:
+        if outcome.enqueued or outcome.assessment.status not in IN_FLIGHT:
+            messages.success(request, "Submitted. Scoring has started.")
+        else:
+            messages.warning(
+                request,
+                "Submitted. The scoring service is busy; your assessment is queued and will "
+                "be scored automatically.",
+            )
+    return redirect("assessments:detail", pk=pk)
+
+
+# --- Status and result ---------------------------------------------------------------------------
+
+
+def _report_for(request, assessment):
+    """The assessment report of the latest result, if one was requested."""
+    if assessment.latest_result_id is None:
+        return None
+    return (
+        report_selectors.report_list(user=request.user, assessment=assessment)
+        .filter(kind=ReportKind.ASSESSMENT, result_id=assessment.latest_result_id)
+        .first()
+    )
+
+
+def _report_download_url(report) -> str | None:
+    if report is None or report.status != ReportStatus.READY:
+        return None
+    return reverse("reports:download", args=[report.pk])
+
+
+@require_GET
+@page()
+def assessment_status(request, pk):
+    """Small JSON document the result page polls while scoring (and rendering) runs."""
+    assessment = _assessment(request, pk)
+    report = _report_for(request, assessment)
+    result = assessment.latest_result
+    return JsonResponse(
+        {
+            "status": assessment.status,
+            "status_label": assessment.get_status_display(),
+            "in_flight": assessment.status in IN_FLIGHT,
+            "rating": result.rating if result else None,
+            "overall": result.overall if result else None,
+            "failure": assessment.failure_message or None,
+            "report": (
+                {"status": report.status, "download_url": _report_download_url(report)}
+                if report
+                else None
+            ),
+        }
+    )
+
+
+def _drivers_in_words(outcome: dict) -> list[dict]:
+    words = []
+    for driver in outcome.get("drivers", [])[:TOP_DRIVERS]:
+        if not driver.get("overall_contribution"):
+            continue
+        status = driver.get("status")
+        if status == "unanswered":
+            said = "no answer, which counts as high risk"
+        elif status == "unknown":
+            said = "“Don't know”, which counts as high risk"
+        else:
+            said = f"“{driver.get('answer_label') or driver.get('answer')}”"
+        words.append(
+            {
+                **driver,
+                "said": said,
+                "domain_label": DOMAIN_LABELS.get(driver.get("domain"), driver.get("domain")),
+            }
+        )
+    return words
+
+
+@page()
+def assessment_detail(request, pk):
+    return _detail(request, _assessment(request, pk))
+
+
+def _detail(request, assessment, *, decision_form=None, status=200):
+    result = assessment.latest_result
+    organisation_id = assessment.organisation_id
+    can_edit = can(request.user, Capability.EDIT, organisation_id)
+    can_decide = can(request.user, Capability.DECIDE, organisation_id)
+    context = {
+        "assessment": assessment,
+        "in_flight": assessment.status in IN_FLIGHT,
+        "editable": assessment.status in EDITABLE_STATUSES,
+        "can_edit": can_edit,
+        "can_decide": can_decide,
+        "result": result,
+    }
+    if assessment.status in EDITABLE_STATUSES:
+        values, _ = saved_answers(assessment)
+        context["progress"] = progress(assessment.questionnaire.definition, values)
+    if result is not None:
+        outcome = result.outcome or {}
+        thresholds = tuple(
+            (result.inputs or {}).get("policy", {}).get("residual_thresholds", (25, 50, 75))
+        )
+        members = _members(organisation_id)
+        findings = selectors.finding_list(
+            user=request.user, organisation_id=organisation_id
+        ).filter(assessment=assessment)
+        severity_rank = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+        findings = sorted(findings, key=lambda f: (severity_rank.get(f.severity, 9), f.title))
+        context.update(
+            {
+                "outcome": outcome,
+                "bars": charts.domain_bars(outcome, thresholds),
+                "drivers": _drivers_in_words(outcome),
+                "knockouts": outcome.get("knockouts", []),
+                "findings": [
+                    (
+                        f,
+                        FindingForm(
+                            prefix=f"f{f.pk}",
+                            members=members,
+                            initial={
+                                "status": f.status,
+                                "owner": f.owner_id,
+                                "due_date": f.due_date,
+                                "note": f.note,
+                            },
+                        ),
+                    )
+                    for f in findings
+                ],
+                "decision_form": decision_form
+                or DecisionForm(
+                    initial={"decision": _suggested_decision(result.recommended_decision)}
+                ),
+                "report": _report_for(request, assessment),
+            }
+        )
+        context["report_download_url"] = _report_download_url(context["report"])
+    if can_edit:
+        from governance.respondents.selectors import respondent_link_list
+
+        context["links"] = respondent_link_list(user=request.user, assessment=assessment)
+        context["link_form"] = RespondentLinkForm()
+    return render(request, "assessments/detail.html", context, status=status)
+
+
+def _members(organisation_id: int) -> list[tuple[int, str]]:
+    """The people a finding can be assigned to: the organisation's members."""
+    return [
+        (m.user_id, m.user.get_full_name() or m.user.get_username())
+        for m in Membership.objects.filter(organisation_id=organisation_id)
+        .select_related("user")
+        .order_by("user__username")
+    ]
+
+
+def _suggested_decision(recommended: str) -> str:
+    return {
+        "approve": "approved",
+        "approve_with_conditions": "approved_with_conditions",
+        "reject": "rejected",
+    }.get(recommended, "")
+
+
+@require_POST
+@page(Capability.EDIT)
+def assessment_retry(request, pk):
+    assessment = _assessment(request, pk)
+    try:
+        services.assessment_retry(actor=request.user, assessment=assessment)
+    except StateConflict as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Scoring restarted.")
+    return redirect("assessments:detail", pk=pk)
+
+
+@require_POST
+@page(Capability.EDIT)
+def assessment_reopen(request, pk):
+    assessment = _assessment(request, pk)
+    try:
+        revision = services.assessment_reopen(actor=request.user, assessment=assessment)
+    except StateConflict as exc:
+        messages.error(request, str(exc))
+        return redirect("assessments:detail", pk=pk)
+    messages.success(request, f"Revision {revision.revision} opened with the previous answers.")
+    return redirect("assessments:answer", pk=revision.pk)
+
+
+@require_POST
+@page(Capability.DECIDE)
+def assessment_decide(request, pk):
+    assessment = _assessment(request, pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.assessment_decide(
+                actor=request.user, assessment=assessment, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        except (PermissionDenied, StateConflict) as exc:
+            # e.g. the submitter may not approve their own assessment: say so on the form.
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Decision recorded.")
+            return redirect("assessments:detail", pk=pk)
+    assessment.refresh_from_db()
+    return _detail(request, assessment, decision_form=form, status=400)
+
+
+@require_POST
+@page((Capability.EDIT, Capability.DECIDE))
+def finding_edit(request, pk, finding_pk):
+    assessment = _assessment(request, pk)
+    finding = get_or_404(
+        lambda **kw: (
+            selectors.finding_list(user=request.user, organisation_id=request.organisation_id)
+            .filter(assessment=assessment)
+            .get(**kw)
+        ),
+        pk=finding_pk,
+    )
+    form = FindingForm(
+        request.POST, prefix=f"f{finding.pk}", members=_members(assessment.organisation_id)
+    )
+    if form.is_valid():
+        try:
+            services.finding_update(actor=request.user, finding=finding, data=form.cleaned_data)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, f"{finding.title}: {message}")
+        else:
+            messages.success(request, f"Finding “{finding.title}” updated.")
+    else:
+        for field, errs in form.errors.items():
+            for message in errs:
+                messages.error(request, f"{finding.title} – {field}: {message}")
+    return redirect(f"{reverse('assessments:detail', args=[pk])}#finding-{finding.pk}")
+
+
+@require_POST
+@page((Capability.EDIT, Capability.DECIDE))
+def report_request(request, pk):
+    assessment = _assessment(request, pk)
+    try:
+        report_services.report_request(actor=request.user, assessment=assessment)
+    except (StateConflict, ValidationError) as exc:
+        messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, "Report requested. It will be ready in a moment.")
+    return redirect(f"{reverse('assessments:detail', args=[pk])}#report")
+
+
+@require_GET
+@page()
+def evidence_download(request, pk, evidence_pk):
+    assessment = _assessment(request, pk)
+    evidence, handle = get_or_404(selectors.evidence_open, user=request.user, pk=evidence_pk)
+    if evidence.assessment_id != assessment.pk:
+        handle.close()
+        raise Http404("No such file.")
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )

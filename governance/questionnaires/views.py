@@ -1,0 +1,78 @@
+"""Read-only browser of the questionnaire library: every version visible to the user's
+organisation, with sections, questions, options, risk points, knock-outs and references."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.shortcuts import render
+
+from governance.web.access import get_or_404, page
+
+from .models import Questionnaire
+
+REFERENCE_LABELS = {
+    "nist_ai_rmf": "NIST AI RMF",
+    "iso_42001": "ISO/IEC 42001",
+    "eu_ai_act": "EU AI Act",
+    "gdpr": "GDPR",
+    "nist_ai_600_1": "NIST AI 600-1",
+    "other": "Other",
+}
+
+
+def _visible(request):
+    # The web pages work in the active organisation: the library plus its own imports.
+    return Questionnaire.objects.for_user(request.user).filter(
+        Q(organisation__isnull=True) | Q(organisation_id=request.organisation_id)
+    )
+
+
+@page()
+def questionnaire_list(request):
+    versions = _visible(request).order_by("key", "-created_at")
+    groups: dict[str, dict] = {}
+    for q in versions:
+        group = groups.setdefault(q.key, {"key": q.key, "title": q.title, "versions": []})
+        group["versions"].append(q)
+    for group in groups.values():
+        group["versions"].sort(key=lambda q: q.version_order or [], reverse=True)
+        group["title"] = group["versions"][0].title
+        group["latest"] = group["versions"][0]
+    return render(
+        request,
+        "questionnaires/list.html",
+        {"groups": sorted(groups.values(), key=lambda g: g["title"])},
+    )
+
+
+def references_of(question: dict) -> list[tuple[str, list[str]]]:
+    refs = question.get("references") or {}
+    return [(REFERENCE_LABELS.get(name, name), items) for name, items in refs.items() if items]
+
+
+@page()
+def questionnaire_detail(request, pk):
+    questionnaire = get_or_404(lambda **kw: _visible(request).get(**kw), pk=pk)
+    definition = questionnaire.definition or {}
+    titles = {}
+    sections = []
+    for section in definition.get("sections", []):
+        questions = []
+        for question in section.get("questions", []):
+            titles[question["key"]] = question["text"]
+            show_if = question.get("show_if")
+            questions.append(
+                {
+                    **question,
+                    "reference_list": references_of(question),
+                    "show_if_text": titles.get(show_if["question"], show_if["question"])
+                    if show_if
+                    else None,
+                }
+            )
+        sections.append({**section, "questions": questions})
+    return render(
+        request,
+        "questionnaires/detail.html",
+        {"questionnaire": questionnaire, "sections": sections},
+    )

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RespondentsConfig(AppConfig):
+    name = "governance.respondents"
+    verbose_name = "Vendor respondents"

@@ -1,0 +1,207 @@
+"""Read-only queries behind the dashboard and the vendor table, always scoped to one
+organisation the user belongs to."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.utils import timezone
+
+from governance.accounts.models import AuditEvent
+from governance.accounts.tenancy import memberships_of
+from governance.assessments.models import (
+    Assessment,
+    AssessmentStatus,
+    Finding,
+    FindingStatus,
+    Rating,
+    ScoreResult,
+    Severity,
+)
+from governance.vendors.models import Vendor
+from governance.vendors.selectors import vendor_list
+
+RATING_ORDER = {key: index for index, key in enumerate(Rating.values, start=1)}
+OPEN_FINDING_STATUSES = (FindingStatus.OPEN, FindingStatus.MITIGATING)
+REVIEW_HORIZON_DAYS = 30
+
+SORTS = {
+    "name": ("name",),
+    "-name": ("-name",),
+    "country": ("headquarters_country", "name"),
+    "status": ("status", "name"),
+    "rating": ("rating_rank", "name"),
+    "-rating": ("-rating_rank", "name"),
+    "-updated": ("-updated_at",),
+}
+
+
+def _require_member(user, organisation_id: int) -> None:
+    if organisation_id not in memberships_of(user):
+        raise PermissionError("Not a member of this organisation.")
+
+
+def _latest_result(vendor_ref) -> QuerySet:
+    return (
+        Assessment.objects.filter(vendor=vendor_ref, latest_result__isnull=False)
+        .order_by("-latest_result__created_at", "-pk")
+        .values("latest_result__rating")[:1]
+    )
+
+
+def vendor_table(
+    *,
+    user,
+    organisation_id: int,
+    search: str = "",
+    status: str = "",
+    ownership: str = "",
+    country: str = "",
+    rating: str = "",
+    sort: str = "name",
+) -> QuerySet[Vendor]:
+    """Vendors with their latest rating, searched, filtered and sorted."""
+    rating_rank = Case(
+        *[When(rating=key, then=Value(rank)) for key, rank in RATING_ORDER.items()],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    qs = (
+        vendor_list(user=user, organisation_id=organisation_id)
+        .annotate(rating=Subquery(_latest_result(OuterRef("pk"))))
+        .annotate(rating_rank=rating_rank)
+        .annotate(assessment_count=Count("assessments", distinct=True))
+    )
+    if search:
+        qs = qs.filter(
+            Q(name__icontains=search)
+            | Q(legal_name__icontains=search)
+            | Q(parent_company__icontains=search)
+            | Q(description__icontains=search)
+        )
+    if status:
+        qs = qs.filter(status=status)
+    if ownership:
+        qs = qs.filter(ownership_type=ownership)
+    if country:
+        qs = qs.filter(Q(headquarters_country=country) | Q(parent_country=country))
+    if rating == "none":
+        qs = qs.filter(rating__isnull=True)
+    elif rating:
+        qs = qs.filter(rating=rating)
+    return qs.order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+def dashboard_data(*, user, organisation_id: int) -> dict:
+    _require_member(user, organisation_id)
+    today = timezone.localdate()
+    vendors = vendor_table(user=user, organisation_id=organisation_id)
+    by_rating = {key: 0 for key in Rating.values}
+    unrated = 0
+    for value in vendors.values_list("rating", flat=True):
+        if value in by_rating:
+            by_rating[value] += 1
+        else:
+            unrated += 1
+
+    # The heatmap counts the current result of each assessment line: the newest revision
+    # that has been scored, so reopened assessments are not counted twice.
+    current = (
+        Assessment.objects.for_organisation(organisation_id)
+        .filter(latest_result__isnull=False, next_revision__isnull=True)
+        .values_list("latest_result__inherent_tier", "latest_result__residual_band")
+    )
+    bands = Rating.values
+    heat = {(tier, band): 0 for tier in range(1, 5) for band in bands}
+    for tier, band in current:
+        if (tier, band) in heat:
+            heat[(tier, band)] += 1
+    heat_max = max(heat.values()) or 1
+    heatmap = [
+        {
+            "tier": tier,
+            "label": Rating.values[tier - 1],
+            "cells": [
+                {
+                    "band": band,
+                    "count": heat[(tier, band)],
+                    "level": _heat_level(heat[(tier, band)], heat_max),
+                }
+                for band in bands
+            ],
+        }
+        for tier in range(4, 0, -1)
+    ]
+
+    reviews = (
+        Assessment.objects.for_organisation(organisation_id)
+        .filter(
+            status=AssessmentStatus.DECIDED,
+            next_revision__isnull=True,
+            next_review_date__isnull=False,
+            next_review_date__lte=today + datetime.timedelta(days=REVIEW_HORIZON_DAYS),
+        )
+        .select_related("vendor", "latest_result")
+        .order_by("next_review_date")[:10]
+    )
+    findings = dict(
+        Finding.objects.for_organisation(organisation_id)
+        .filter(status__in=OPEN_FINDING_STATUSES)
+        .values_list("severity")
+        .annotate(n=Count("id"))
+        .values_list("severity", "n")
+    )
+    findings_by_severity = [
+        {"key": key, "label": label, "count": findings.get(key, 0)}
+        for key, label in reversed(Severity.choices)
+    ]
+    overdue_findings = (
+        Finding.objects.for_organisation(organisation_id)
+        .filter(status__in=OPEN_FINDING_STATUSES, due_date__lt=today)
+        .count()
+    )
+    in_flight = (
+        Assessment.objects.for_organisation(organisation_id)
+        .exclude(status=AssessmentStatus.DECIDED)
+        .filter(next_revision__isnull=True)
+        .select_related("vendor")
+        .order_by("-updated_at")[:8]
+    )
+    activity = AuditEvent.objects.filter(organisation_id=organisation_id).order_by(
+        "-created_at", "-id"
+    )[:8]
+    return {
+        "vendor_total": sum(by_rating.values()) + unrated,
+        "by_rating": [
+            {"key": key, "label": label, "count": by_rating[key]} for key, label in Rating.choices
+        ],
+        "unrated": unrated,
+        "heatmap": heatmap,
+        "bands": Rating.choices,
+        "reviews": list(reviews),
+        "today": today,
+        "findings_by_severity": findings_by_severity,
+        "open_findings": sum(findings.values()),
+        "overdue_findings": overdue_findings,
+        "in_flight": list(in_flight),
+        "activity": list(activity),
+    }
+
+
+def _heat_level(count: int, top: int) -> int:
+    """0–4 shade steps for the heatmap cell colour."""
+    if count == 0:
+        return 0
+    return max(1, min(4, round(4 * count / top)))
+
+
+def vendor_results(*, vendor) -> list[ScoreResult]:
+    """Every score of the vendor's assessments, oldest first, for the rating trend."""
+    return list(
+        ScoreResult.objects.filter(
+            organisation_id=vendor.organisation_id, assessment__vendor=vendor
+        )
+        .select_related("assessment")
+        .order_by("created_at", "id")
+    )

@@ -1,0 +1,204 @@
+"""The questionnaire wizard shared by the assessor's pages and the vendor respondent pages:
+one section at a time, saved through answers_save (plus evidence_add for attached files),
+and a review of every answer with the problems that block submission.
+
+The callers differ only in who acts (a user, or a respondent link's label), whether they may
+write, and how their URLs are built, so both pass those in.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from governance.assessments import selectors, services
+from governance.assessments.forms import (
+    EVIDENCE_PREFIX,
+    answer_label,
+    errors_by_question,
+    html_id,
+    parse_section,
+    progress,
+    section_views,
+    sections_of,
+    visibility,
+)
+from governance.assessments.models import EDITABLE_STATUSES
+from governance.errors import AnswersInvalid, StateConflict
+from governance.scoring import validate_answers
+
+
+def saved_answers(assessment) -> tuple[dict, dict]:
+    answers = selectors.answer_map(assessment=assessment)
+    values = {k: a.value for k, a in answers.items() if a.value is not None}
+    comments = {k: a.comment for k, a in answers.items()}
+    return values, comments
+
+
+def section_page(
+    request,
+    *,
+    assessment,
+    section_key: str,
+    actor,
+    actor_label: str | None,
+    can_write: bool,
+    url_for,
+    base_template: str,
+    extra: dict | None = None,
+):
+    """GET shows one section; POST saves it through answers_save (and evidence_add for any
+    attached file) and moves on, or shows the errors next to the questions with the typed
+    values kept. `url_for(name, section=None)` builds this flow's URLs."""
+    definition = assessment.questionnaire.definition
+    sections = sections_of(definition)
+    keys = [s["key"] for s in sections]
+    if section_key not in keys:
+        raise Http404("No such section.")
+    index = keys.index(section_key)
+    section = sections[index]
+    saved_values, saved_comments = saved_answers(assessment)
+    editable = can_write and assessment.status in EDITABLE_STATUSES
+    values, comments = saved_values, saved_comments
+    errors: dict[str, list[str]] = {}
+    general: list[str] = []
+
+    if request.method == "POST":
+        if not editable:
+            # Submitted meanwhile (e.g. a vendor still has the page open): say so on the
+            # read-only page rather than failing.
+            messages.error(
+                request,
+                f"The assessment is {assessment.get_status_display().lower()}; its answers "
+                "can no longer change.",
+            )
+            return redirect(url_for("section", section=section_key))
+        items, errors, typed, typed_comments = parse_section(section, request.POST)
+        try:
+            services.answers_save(
+                actor=actor, assessment=assessment, answers=items, actor_label=actor_label
+            )
+        except AnswersInvalid as exc:
+            found, general = errors_by_question(exc.errors)
+            for key, messages_ in found.items():
+                errors.setdefault(key, []).extend(messages_)
+        except StateConflict as exc:
+            messages.error(request, str(exc))
+            return redirect(url_for("section", section=section_key))
+        for question in section.get("questions", []):
+            upload = request.FILES.get(EVIDENCE_PREFIX + question["key"])
+            if upload is None:
+                continue
+            try:
+                services.evidence_add(
+                    actor=actor,
+                    assessment=assessment,
+                    question_key=question["key"],
+                    upload=upload,
+                    actor_label=actor_label,
+                )
+            except ValidationError as exc:
+                errors.setdefault(question["key"], []).extend(exc.messages)
+            except StateConflict as exc:
+                errors.setdefault(question["key"], []).append(str(exc))
+        if not errors and not general:
+            messages.success(request, f"“{section['title']}” saved.")
+            action = request.POST.get("action", "next")
+            if action == "stay":
+                return redirect(url_for("section", section=section_key))
+            if action == "previous" and index > 0:
+                return redirect(url_for("section", section=keys[index - 1]))
+            if action == "next" and index + 1 < len(keys):
+                return redirect(url_for("section", section=keys[index + 1]))
+            return redirect(url_for("review"))
+        # Show what was typed, not what is stored, so nothing is lost.
+        saved_values, saved_comments = saved_answers(assessment)
+        values = {**saved_values, **{k: v for k, v in typed.items()}}
+        comments = {**saved_comments, **typed_comments}
+
+    evidence: dict[str, list] = {}
+    for item in assessment.evidence.all():
+        evidence.setdefault(item.question_key, []).append(item)
+    questions = section_views(
+        definition,
+        section_key,
+        values=values,
+        comments=comments,
+        saved_values=saved_values,
+        errors=errors,
+        evidence=evidence,
+    )
+    # Answers to controlling questions in other sections, so the browser can apply show_if
+    # for questions whose controller is not on this page.
+    here = {q["key"] for q in section.get("questions", [])}
+    outside = {
+        q["show_if"]["question"]: saved_values.get(q["show_if"]["question"])
+        for q in section.get("questions", [])
+        if q.get("show_if") and q["show_if"]["question"] not in here
+    }
+    context = {
+        "assessment": assessment,
+        "section": section,
+        "sections": sections,
+        "index": index,
+        "questions": questions,
+        "progress": progress(definition, saved_values),
+        "errors": errors,
+        "general_errors": general,
+        "error_count": sum(1 for q in questions if q.errors),
+        "editable": editable,
+        "outside_values": outside,
+        "previous_key": keys[index - 1] if index > 0 else None,
+        "next_key": keys[index + 1] if index + 1 < len(keys) else None,
+        "url_for": url_for,
+        "step_urls": [(s, url_for("section", section=s["key"])) for s in sections],
+        "review_url": url_for("review"),
+        "base_template": base_template,
+        **(extra or {}),
+    }
+    return render(request, "assessments/section.html", context, status=400 if errors else 200)
+
+
+def review_context(assessment, *, problems=None) -> dict:
+    """Every visible question with its answer, and the problems that block submission."""
+    definition = assessment.questionnaire.definition
+    values, comments = saved_answers(assessment)
+    if problems is None:
+        compiled = selectors.compiled_questionnaire(assessment.questionnaire)
+        problems = [
+            {"question": p.question, "message": p.message}
+            for p in validate_answers(compiled, values, complete=True)
+        ]
+    problem_map, general = errors_by_question(problems)
+    shown = visibility(definition, values)
+    sections = []
+    for section in sections_of(definition):
+        rows = [
+            {
+                "key": q["key"],
+                "anchor": html_id(q["key"]),
+                "text": q["text"],
+                "required": q.get("required", True),
+                "answer": answer_label(q, values.get(q["key"])),
+                "comment": comments.get(q["key"], ""),
+                "problems": problem_map.get(q["key"], []),
+            }
+            for q in section.get("questions", [])
+            if shown.get(q["key"])
+        ]
+        sections.append(
+            {
+                "key": section["key"],
+                "title": section["title"],
+                "rows": rows,
+                "problems": sum(1 for r in rows if r["problems"]),
+            }
+        )
+    return {
+        "review_sections": sections,
+        "problem_count": sum(len(v) for v in problem_map.values()) + len(general),
+        "general_problems": general,
+        "progress": progress(definition, values),
+    }
