@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "governance.questionnaires",
     "governance.assessments",
     "governance.reports",
+    "governance.respondents",
     "governance.web",
 ]
 
@@ -211,6 +212,8 @@ AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# API clients get the lockout as JSON; browsers still get the template above.
+AXES_LOCKOUT_CALLABLE = "governance.api.auth.lockout_response"
 
 # --- REST API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -226,7 +229,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "governance.api.schema.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["governance.api.throttling.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "token": env("API_THROTTLE_RATE", "6000/min"),
@@ -244,6 +247,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "VendorStatusEnum": "governance.vendors.models.VendorStatus",
+        "QuestionnaireStatusEnum": "governance.questionnaires.models.QuestionnaireStatus",
+        "AssessmentStatusEnum": "governance.assessments.models.AssessmentStatus",
+        "FindingStatusEnum": "governance.assessments.models.FindingStatus",
+        "ReportStatusEnum": "governance.reports.models.ReportStatus",
+        "RatingEnum": "governance.assessments.models.Rating",
+        "ReportKindEnum": "governance.reports.models.ReportKind",
+        "OfferingKindEnum": "governance.vendors.models.OfferingKind",
+        # Business criticality and finding severity share low/medium/high/critical.
+        "LevelEnum": "governance.vendors.models.Criticality",
+    },
 }
 
 # --- Files -----------------------------------------------------------------------------------

@@ -1,11 +1,24 @@
+"""The API's URL map. Each app's api.py registers its viewsets on the one router."""
+
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from governance.assessments import api as assessments_api
+from governance.questionnaires import api as questionnaires_api
+from governance.reports import api as reports_api
+from governance.vendors import api as vendors_api
+
+from . import auth, members
+
 router = DefaultRouter()
+for module in (auth, members, vendors_api, questionnaires_api, assessments_api, reports_api):
+    module.register(router)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("v1/auth/token/", auth.TokenObtainView.as_view(), name="api-token-obtain"),
+    path("v1/policy/", assessments_api.PolicyView.as_view(), name="api-policy"),
     path("v1/", include(router.urls)),
 ]

@@ -1,0 +1,112 @@
+"""Organisation members for admins: list, add, change a role, remove.
+
+Every member may read the list (a finding's owner is picked from it); only admins
+(Capability.MANAGE) change it, through the generic audited tenant services.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status
+from rest_framework.response import Response
+
+from governance.accounts.models import Membership, Role
+from governance.accounts.services import tenant_create, tenant_delete, tenant_update
+from governance.accounts.tenancy import Capability, organisation_ids
+
+from .filters import IdFilter
+from .mixins import ApiViewSet, organisation_for_write
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    organisation = serializers.IntegerField(source="organisation_id", read_only=True)
+    user = serializers.IntegerField(source="user_id", read_only=True)
+    username = serializers.CharField(source="user.username", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "organisation", "user", "username", "role", "created_at"]
+        read_only_fields = fields
+
+
+class MembershipCreateSerializer(serializers.Serializer):
+    organisation = serializers.IntegerField(required=False, min_value=1)
+    username = serializers.CharField(max_length=150, help_text="An existing user's name.")
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class MembershipUpdateSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class MembershipFilter(django_filters.FilterSet):
+    organisation = IdFilter(field_name="organisation_id")
+
+    class Meta:
+        model = Membership
+        fields = ["organisation", "role"]
+
+
+@extend_schema(tags=["members"])
+class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    serializer_class = MembershipSerializer
+    filterset_class = MembershipFilter
+    search_fields = ["user__username"]
+    ordering_fields = ["created_at", "role"]
+    ordering = ["organisation_id", "user__username", "id"]
+
+    def get_queryset(self):
+        return Membership.objects.filter(
+            organisation_id__in=organisation_ids(self.request.user)
+        ).select_related("user")
+
+    @extend_schema(request=MembershipCreateSerializer, responses={201: MembershipSerializer})
+    def create(self, request):
+        form = MembershipCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        organisation_id = organisation_for_write(request, data.get("organisation"))
+        user = get_user_model().objects.filter(username=data["username"]).first()
+        if user is None:
+            raise serializers.ValidationError({"username": ["No user has this name."]})
+        membership = tenant_create(
+            actor=request.user,
+            organisation_id=organisation_id,
+            obj=Membership(user=user, organisation_id=organisation_id, role=data["role"]),
+            action="membership.create",
+            capability=Capability.MANAGE,
+        )
+        return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=MembershipUpdateSerializer, responses={200: MembershipSerializer})
+    def partial_update(self, request, pk=None):
+        membership = self.get_object()
+        form = MembershipUpdateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        membership = tenant_update(
+            actor=request.user,
+            organisation_id=membership.organisation_id,
+            obj=membership,
+            data={"role": form.validated_data["role"]},
+            action="membership.update",
+            capability=Capability.MANAGE,
+        )
+        return Response(MembershipSerializer(membership).data)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request, pk=None):
+        membership = self.get_object()
+        tenant_delete(
+            actor=request.user,
+            organisation_id=membership.organisation_id,
+            obj=membership,
+            action="membership.delete",
+            capability=Capability.MANAGE,
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def register(router) -> None:
+    router.register("members", MembershipViewSet, basename="member")

@@ -1,0 +1,429 @@
+"""REST API for vendor profiles, their AI offerings, use cases and contacts.
+
+Views are thin: they parse input with a serializer, look the row up through a scoped
+selector (another organisation's row is a 404), and call a service, which checks the role.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status
+from rest_framework.response import Response
+
+from governance.api.filters import IdFilter
+from governance.api.mixins import ApiViewSet, ScopedRelatedField, organisation_for_write
+from governance.assessments.models import Assessment, Rating
+
+from . import selectors, services
+from .models import (
+    Contact,
+    DataCategory,
+    Offering,
+    UseCase,
+    Vendor,
+    VendorStatus,
+)
+
+# --------------------------------------------------------------------------- vendors
+
+
+class CountryCodeField(serializers.CharField):
+    """An ISO 3166-1 alpha-2 code, as text.
+
+    django-countries' own serializer field builds and sorts the translated names of every
+    country each time a serializer is instantiated, which cost more than the whole rest of a
+    50-row vendor list. The code is checked against the country list by the model's
+    full_clean in the service.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 2)
+        kwargs.setdefault("min_length", 2)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(data).upper()
+
+    def to_representation(self, value):
+        return getattr(value, "code", value) or ""
+
+
+def _iso(value) -> str | None:
+    """A datetime as DRF writes it (ISO 8601, UTC as "Z"), without its per-value lookup of
+    the request's active time zone, which showed up as the largest cost of a vendor list."""
+    if value is None:
+        return None
+    text = value.astimezone(timezone.get_default_timezone()).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def vendors_with_rating(user):
+    """The user's vendors, each annotated with the rating of its most recently scored
+    assessment: one correlated subquery in the same SELECT, never a query per row."""
+    latest = (
+        Assessment.objects.filter(vendor=OuterRef("pk"), latest_result__isnull=False)
+        .order_by("-latest_result__created_at", "-latest_result_id")
+        .values("latest_result__rating")[:1]
+    )
+    return selectors.vendor_list(user=user).annotate(rating=Subquery(latest))
+
+
+class VendorSerializer(serializers.ModelSerializer):
+    organisation = serializers.IntegerField(
+        source="organisation_id",
+        required=False,
+        min_value=1,
+        help_text="Where to create it; may be left out by members of one organisation.",
+    )
+    headquarters_country = CountryCodeField(help_text="ISO 3166-1 alpha-2 code, e.g. 'CN'.")
+    parent_country = CountryCodeField(required=False, allow_blank=True, min_length=None)
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=40), max_length=20, required=False
+    )
+    rating = serializers.ChoiceField(
+        choices=Rating.choices,
+        read_only=True,
+        allow_null=True,
+        help_text="Rating of the vendor's most recently scored assessment.",
+    )
+
+    class Meta:
+        model = Vendor
+        fields = [
+            "id",
+            "organisation",
+            "name",
+            "legal_name",
+            "website",
+            "headquarters_country",
+            "parent_company",
+            "parent_country",
+            "ownership_type",
+            "description",
+            "status",
+            "tags",
+            "is_illustrative",
+            "rating",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["is_illustrative", "created_at", "updated_at"]
+        # Uniqueness of the name is the service's rule, reported as a field error there.
+        validators: list = []
+
+    def to_representation(self, vendor):
+        # The vendor list is the API's busiest read. Building the row directly costs a
+        # fraction of DRF's per-field machinery; the declared fields above still define
+        # the input and the schema, and the contract tests check this output against it.
+        return {
+            "id": vendor.pk,
+            "organisation": vendor.organisation_id,
+            "name": vendor.name,
+            "legal_name": vendor.legal_name,
+            "website": vendor.website,
+            "headquarters_country": vendor.headquarters_country.code or "",
+            "parent_company": vendor.parent_company,
+            "parent_country": vendor.parent_country.code or "",
+            "ownership_type": vendor.ownership_type,
+            "description": vendor.description,
+            "status": vendor.status,
+            "tags": list(vendor.tags or []),
+            "is_illustrative": vendor.is_illustrative,
+            "rating": getattr(vendor, "rating", None),
+            "created_at": _iso(vendor.created_at),
+            "updated_at": _iso(vendor.updated_at),
+        }
+
+
+class VendorFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=VendorStatus.choices)
+    country = django_filters.CharFilter(
+        field_name="headquarters_country", lookup_expr="iexact", max_length=2
+    )
+    rating = django_filters.ChoiceFilter(choices=Rating.choices, field_name="rating")
+    organisation = IdFilter(field_name="organisation_id")
+
+    class Meta:
+        model = Vendor
+        fields = ["status", "country", "rating", "organisation"]
+
+
+def _service_data(serializer) -> dict:
+    data = dict(serializer.validated_data)
+    data.pop("organisation_id", None)
+    return data
+
+
+@extend_schema(tags=["vendors"])
+@extend_schema_view(
+    list=extend_schema(summary="List vendors"),
+    create=extend_schema(summary="Create a vendor"),
+)
+class VendorViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    ApiViewSet,
+):
+    serializer_class = VendorSerializer
+    filterset_class = VendorFilter
+    search_fields = ["name", "legal_name"]
+    ordering_fields = [
+        "name",
+        "status",
+        "headquarters_country",
+        "rating",
+        "created_at",
+        "updated_at",
+    ]
+    ordering = ["name", "id"]
+
+    def get_queryset(self):
+        return vendors_with_rating(self.request.user)
+
+    def create(self, request):
+        form = self.get_serializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        organisation_id = organisation_for_write(
+            request, form.validated_data.get("organisation_id")
+        )
+        vendor = services.vendor_create(
+            actor=request.user, organisation_id=organisation_id, data=_service_data(form)
+        )
+        vendor.rating = None
+        return Response(self.get_serializer(vendor).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, pk=None, partial=False):
+        vendor = self.get_object()
+        form = self.get_serializer(vendor, data=request.data, partial=partial)
+        form.is_valid(raise_exception=True)
+        vendor = services.vendor_update(actor=request.user, vendor=vendor, data=_service_data(form))
+        return Response(self.get_serializer(vendor).data)
+
+    def partial_update(self, request, pk=None):
+        return self.update(request, pk, partial=True)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request, pk=None):
+        services.vendor_delete(actor=request.user, vendor=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --------------------------------------------------------------------------- offerings
+
+
+class OfferingSerializer(serializers.ModelSerializer):
+    vendor = ScopedRelatedField(scope=lambda user: selectors.vendor_list(user=user), model=Vendor)
+    processing_regions = serializers.ListField(
+        child=serializers.CharField(max_length=60), max_length=40, required=False
+    )
+
+    class Meta:
+        model = Offering
+        fields = [
+            "id",
+            "vendor",
+            "name",
+            "kind",
+            "deployment",
+            "licence_type",
+            "licence_name",
+            "processing_regions",
+            "pricing_model",
+            "description",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+        validators: list = []
+
+
+class OfferingUpdateSerializer(OfferingSerializer):
+    """An offering stays with its vendor; moving it would move it between portfolios."""
+
+    vendor = serializers.PrimaryKeyRelatedField(read_only=True)
+
+
+class OfferingFilter(django_filters.FilterSet):
+    vendor = IdFilter(field_name="vendor_id")
+
+    class Meta:
+        model = Offering
+        fields = ["vendor", "kind", "deployment", "licence_type", "pricing_model"]
+
+
+@extend_schema(tags=["vendors"])
+class OfferingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    serializer_class = OfferingSerializer
+    filterset_class = OfferingFilter
+    search_fields = ["name"]
+    ordering_fields = ["name", "created_at"]
+    ordering = ["vendor__name", "name", "id"]
+
+    def get_queryset(self):
+        return selectors.offering_list(user=self.request.user)
+
+    def get_serializer_class(self):
+        if self.action in {"update", "partial_update"}:
+            return OfferingUpdateSerializer
+        return OfferingSerializer
+
+    def create(self, request):
+        form = self.get_serializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = dict(form.validated_data)
+        vendor = data.pop("vendor")
+        offering = services.offering_create(actor=request.user, vendor=vendor, data=data)
+        return Response(self.get_serializer(offering).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, pk=None, partial=False):
+        offering = self.get_object()
+        form = self.get_serializer(offering, data=request.data, partial=partial)
+        form.is_valid(raise_exception=True)
+        offering = services.offering_update(
+            actor=request.user, offering=offering, data=dict(form.validated_data)
+        )
+        return Response(self.get_serializer(offering).data)
+
+    def partial_update(self, request, pk=None):
+        return self.update(request, pk, partial=True)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request, pk=None):
+        services.offering_delete(actor=request.user, offering=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --------------------------------------------------------------------------- use cases
+
+
+class UseCaseSerializer(serializers.ModelSerializer):
+    organisation = serializers.IntegerField(source="organisation_id", read_only=True)
+    vendor = serializers.IntegerField(source="offering.vendor_id", read_only=True)
+    offering = ScopedRelatedField(
+        scope=lambda user: selectors.offering_list(user=user), model=Offering
+    )
+    data_categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=DataCategory.choices), max_length=len(DataCategory)
+    )
+
+    class Meta:
+        model = UseCase
+        fields = [
+            "id",
+            "organisation",
+            "vendor",
+            "offering",
+            "name",
+            "purpose",
+            "data_categories",
+            "business_criticality",
+            "eu_ai_act_class",
+            "people_affected",
+            "exposure",
+            "business_owner",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+        validators: list = []
+
+
+class UseCaseFilter(django_filters.FilterSet):
+    vendor = IdFilter(field_name="offering__vendor_id")
+    offering = IdFilter(field_name="offering_id")
+
+    class Meta:
+        model = UseCase
+        fields = ["vendor", "offering", "business_criticality", "eu_ai_act_class"]
+
+
+@extend_schema(tags=["vendors"])
+class UseCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    serializer_class = UseCaseSerializer
+    filterset_class = UseCaseFilter
+    search_fields = ["name"]
+    ordering_fields = ["name", "created_at"]
+    ordering = ["name", "id"]
+
+    def get_queryset(self):
+        return selectors.use_case_list(user=self.request.user)
+
+    def create(self, request):
+        form = self.get_serializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = dict(form.validated_data)
+        use_case = services.use_case_create(
+            actor=request.user,
+            organisation_id=data["offering"].vendor.organisation_id,
+            data=data,
+        )
+        return Response(self.get_serializer(use_case).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, pk=None, partial=False):
+        use_case = self.get_object()
+        form = self.get_serializer(use_case, data=request.data, partial=partial)
+        form.is_valid(raise_exception=True)
+        use_case = services.use_case_update(
+            actor=request.user, use_case=use_case, data=dict(form.validated_data)
+        )
+        return Response(self.get_serializer(use_case).data)
+
+    def partial_update(self, request, pk=None):
+        return self.update(request, pk, partial=True)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request, pk=None):
+        services.use_case_delete(actor=request.user, use_case=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --------------------------------------------------------------------------- contacts
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    vendor = ScopedRelatedField(scope=lambda user: selectors.vendor_list(user=user), model=Vendor)
+
+    class Meta:
+        model = Contact
+        fields = ["id", "vendor", "name", "email", "title", "phone"]
+
+
+class ContactFilter(django_filters.FilterSet):
+    vendor = IdFilter(field_name="vendor_id")
+
+    class Meta:
+        model = Contact
+        fields = ["vendor"]
+
+
+@extend_schema(tags=["vendors"])
+class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    serializer_class = ContactSerializer
+    filterset_class = ContactFilter
+    search_fields = ["name", "email"]
+    ordering_fields = ["name"]
+    ordering = ["name", "id"]
+
+    def get_queryset(self):
+        return selectors.contact_list(user=self.request.user).select_related("vendor")
+
+    def create(self, request):
+        form = self.get_serializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = dict(form.validated_data)
+        vendor = data.pop("vendor")
+        contact = services.contact_create(actor=request.user, vendor=vendor, data=data)
+        return Response(self.get_serializer(contact).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request, pk=None):
+        services.contact_delete(actor=request.user, contact=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def register(router) -> None:
+    router.register("vendors", VendorViewSet, basename="vendor")
+    router.register("offerings", OfferingViewSet, basename="offering")
+    router.register("use-cases", UseCaseViewSet, basename="use-case")
+    router.register("contacts", ContactViewSet, basename="contact")

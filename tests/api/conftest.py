@@ -1,0 +1,47 @@
+"""Fixtures for API tests: clients signed in as each role, by session or by token."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from governance.accounts.models import ApiToken
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "heavy: long property-based runs; still part of `make test` and CI"
+    )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """The permission matrix builds five users per test; PBKDF2's deliberate slowness
+    would dominate the run. Login tests work the same with any hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def client_for(people):
+    """client_for("viewer") → an APIClient acting as that member of people.org."""
+
+    def make(role: str) -> APIClient:
+        client = APIClient()
+        client.force_authenticate(people.by_role(role))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def token_client(people):
+    """token_client("assessor") → an APIClient sending a real `Authorization: Token` header,
+    for tests where the authentication queries themselves count."""
+
+    def make(role: str) -> APIClient:
+        _, raw = ApiToken.issue(people.by_role(role), name="tests")
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
+        return client
+
+    return make
