@@ -1,7 +1,7 @@
 """Run every benchmark (bench/bench_*.py) in turn and print their figures.
 
-    python bench/run.py            # all of them
-    python bench/run.py engine api # only bench_engine.py and bench_api.py
+python bench/run.py            # all of them
+python bench/run.py engine api # only bench_engine.py and bench_api.py
 """
 
 from __future__ import annotations

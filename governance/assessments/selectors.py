@@ -9,12 +9,15 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 
 from governance.accounts.tenancy import organisation_ids
 from governance.scoring import CompiledQuestionnaire, compile_questionnaire
 
-from .models import Answer, Assessment, Evidence, Finding, ScoreResult
+from .models import Answer, Assessment, Evidence, Finding, Rating, ScoreResult
+
+# Ratings sort by severity, not alphabetically ("moderate" > "low" > "high" as text).
+RATING_RANK = {key: rank for rank, key in enumerate(Rating.values, start=1)}
 
 
 def assessment_list(*, user, organisation_id: int | None = None) -> QuerySet[Assessment]:
@@ -24,6 +27,29 @@ def assessment_list(*, user, organisation_id: int | None = None) -> QuerySet[Ass
     if organisation_id is not None:
         qs = qs.filter(organisation_id=organisation_id)
     return qs
+
+
+def vendors_with_rating(*, user, organisation_id: int | None = None):
+    """The user's vendors annotated with `rating` (of the most recently scored assessment)
+    and `rating_rank` (1 low … 4 critical, 0 unrated, for sorting): one correlated subquery
+    in the same SELECT, never a query per row."""
+    from governance.vendors.selectors import vendor_list
+
+    latest = (
+        Assessment.objects.filter(vendor=OuterRef("pk"), latest_result__isnull=False)
+        .order_by("-latest_result__created_at", "-latest_result_id")
+        .values("latest_result__rating")[:1]
+    )
+    rank = Case(
+        *[When(rating=key, then=Value(value)) for key, value in RATING_RANK.items()],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return (
+        vendor_list(user=user, organisation_id=organisation_id)
+        .annotate(rating=Subquery(latest))
+        .annotate(rating_rank=rank)
+    )
 
 
 def assessment_get(*, user, pk) -> Assessment:

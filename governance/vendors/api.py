@@ -7,7 +7,6 @@ selector (another organisation's row is a 404), and call a service, which checks
 from __future__ import annotations
 
 import django_filters
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
@@ -15,7 +14,8 @@ from rest_framework.response import Response
 
 from governance.api.filters import IdFilter
 from governance.api.mixins import ApiViewSet, ScopedRelatedField, organisation_for_write
-from governance.assessments.models import Assessment, Rating
+from governance.assessments.models import Rating
+from governance.assessments.selectors import vendors_with_rating
 
 from . import selectors, services
 from .models import (
@@ -58,17 +58,6 @@ def _iso(value) -> str | None:
         return None
     text = value.astimezone(timezone.get_default_timezone()).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-def vendors_with_rating(user):
-    """The user's vendors, each annotated with the rating of its most recently scored
-    assessment: one correlated subquery in the same SELECT, never a query per row."""
-    latest = (
-        Assessment.objects.filter(vendor=OuterRef("pk"), latest_result__isnull=False)
-        .order_by("-latest_result__created_at", "-latest_result_id")
-        .values("latest_result__rating")[:1]
-    )
-    return selectors.vendor_list(user=user).annotate(rating=Subquery(latest))
 
 
 class VendorSerializer(serializers.ModelSerializer):
@@ -179,9 +168,10 @@ class VendorViewSet(
         "updated_at",
     ]
     ordering = ["name", "id"]
+    ordering_aliases = {"rating": "rating_rank"}
 
     def get_queryset(self):
-        return vendors_with_rating(self.request.user)
+        return vendors_with_rating(user=self.request.user)
 
     def create(self, request):
         form = self.get_serializer(data=request.data)

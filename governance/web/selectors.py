@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from governance.accounts.models import AuditEvent
@@ -19,10 +19,9 @@ from governance.assessments.models import (
     ScoreResult,
     Severity,
 )
+from governance.assessments.selectors import vendors_with_rating
 from governance.vendors.models import Vendor
-from governance.vendors.selectors import vendor_list
 
-RATING_ORDER = {key: index for index, key in enumerate(Rating.values, start=1)}
 OPEN_FINDING_STATUSES = (FindingStatus.OPEN, FindingStatus.MITIGATING)
 REVIEW_HORIZON_DAYS = 30
 
@@ -42,14 +41,6 @@ def _require_member(user, organisation_id: int) -> None:
         raise PermissionError("Not a member of this organisation.")
 
 
-def _latest_result(vendor_ref) -> QuerySet:
-    return (
-        Assessment.objects.filter(vendor=vendor_ref, latest_result__isnull=False)
-        .order_by("-latest_result__created_at", "-pk")
-        .values("latest_result__rating")[:1]
-    )
-
-
 def vendor_table(
     *,
     user,
@@ -62,16 +53,8 @@ def vendor_table(
     sort: str = "name",
 ) -> QuerySet[Vendor]:
     """Vendors with their latest rating, searched, filtered and sorted."""
-    rating_rank = Case(
-        *[When(rating=key, then=Value(rank)) for key, rank in RATING_ORDER.items()],
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    qs = (
-        vendor_list(user=user, organisation_id=organisation_id)
-        .annotate(rating=Subquery(_latest_result(OuterRef("pk"))))
-        .annotate(rating_rank=rating_rank)
-        .annotate(assessment_count=Count("assessments", distinct=True))
+    qs = vendors_with_rating(user=user, organisation_id=organisation_id).annotate(
+        assessment_count=Count("assessments", distinct=True)
     )
     if search:
         qs = qs.filter(

@@ -188,3 +188,23 @@ def test_a_vendor_with_assessments_cannot_be_deleted(people, client_for, role):
     response = client_for(role).delete(f"/api/v1/vendors/{assessment.vendor_id}/")
     assert response.status_code == 400
     assert Vendor.objects.filter(pk=assessment.vendor_id).exists()
+
+
+def test_ordering_by_rating_follows_severity_not_spelling(people, client_for):
+    from governance.assessments.models import ScoreResult
+
+    for name, rating in (("Lo", "low"), ("Hi", "high"), ("Mo", "moderate"), ("Cr", "critical")):
+        scored = factories.scored_assessment(
+            people, people.org, vendor_=factories.vendor(people, people.org, name=name)
+        )
+        # Results are immutable for the product; the test sets the rating it needs directly.
+        ScoreResult.objects.filter(pk=scored.latest_result_id).update(rating=rating)
+    factories.vendor(people, people.org, name="None")
+    client = client_for("viewer")
+
+    def order(param):
+        rows = client.get("/api/v1/vendors/", {"ordering": param}).json()["results"]
+        return [r["name"] for r in rows]
+
+    assert order("-rating") == ["Cr", "Hi", "Mo", "Lo", "None"]
+    assert order("rating") == ["None", "Lo", "Mo", "Hi", "Cr"]
