@@ -7,14 +7,9 @@ back to watch the page follow the status without a reload.
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
-# itself are still plain synchronous ones.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,8 +25,13 @@ ARGS = [
 
 
 @pytest.fixture
-def browser(chromium_path):
+def browser(chromium_path, monkeypatch):
     from django.db import connections
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
+    # itself are still plain synchronous ones. Set only for these tests: a process-wide
+    # setting would leak into every later test (and `check --deploy` rightly refuses it).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
