@@ -10,6 +10,7 @@ import threading
 from collections import OrderedDict
 
 from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from governance.accounts.tenancy import organisation_ids
 from governance.scoring import CompiledQuestionnaire, compile_questionnaire
@@ -29,27 +30,35 @@ def assessment_list(*, user, organisation_id: int | None = None) -> QuerySet[Ass
     return qs
 
 
-def vendors_with_rating(*, user, organisation_id: int | None = None):
-    """The user's vendors annotated with `rating` (of the most recently scored assessment)
-    and `rating_rank` (1 low … 4 critical, 0 unrated, for sorting): one correlated subquery
-    in the same SELECT, never a query per row."""
+def vendors_with_rating(*, user, organisation_id: int | None = None, ranked: bool = False):
+    """The user's vendors annotated with `rating`, the rating of the most recently scored
+    assessment: one correlated subquery in the same SELECT, never a query per row.
+
+    With `ranked`, also `rating_rank` (1 low … 4 critical, 0 unrated) for sorting by
+    severity. It is its own subquery, with the CASE inside it: a CASE over the `rating`
+    annotation would repeat that subquery once per WHEN.
+    """
     from governance.vendors.selectors import vendor_list
 
-    latest = (
-        Assessment.objects.filter(vendor=OuterRef("pk"), latest_result__isnull=False)
-        .order_by("-latest_result__created_at", "-latest_result_id")
-        .values("latest_result__rating")[:1]
+    latest = Assessment.objects.filter(vendor=OuterRef("pk"), latest_result__isnull=False).order_by(
+        "-latest_result__created_at", "-latest_result_id"
     )
-    rank = Case(
-        *[When(rating=key, then=Value(value)) for key, value in RATING_RANK.items()],
-        default=Value(0),
-        output_field=IntegerField(),
+    qs = vendor_list(user=user, organisation_id=organisation_id).annotate(
+        rating=Subquery(latest.values("latest_result__rating")[:1])
     )
-    return (
-        vendor_list(user=user, organisation_id=organisation_id)
-        .annotate(rating=Subquery(latest))
-        .annotate(rating_rank=rank)
-    )
+    if ranked:
+        rank = Case(
+            *[
+                When(latest_result__rating=key, then=Value(value))
+                for key, value in RATING_RANK.items()
+            ],
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        qs = qs.annotate(
+            rating_rank=Coalesce(Subquery(latest.annotate(rank=rank).values("rank")[:1]), Value(0))
+        )
+    return qs
 
 
 def assessment_get(*, user, pk) -> Assessment:

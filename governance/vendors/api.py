@@ -171,7 +171,9 @@ class VendorViewSet(
     ordering_aliases = {"rating": "rating_rank"}
 
     def get_queryset(self):
-        return vendors_with_rating(user=self.request.user)
+        # The severity rank costs a second subquery: only pay for it when sorting by it.
+        ordering = self.request.query_params.get("ordering", "")
+        return vendors_with_rating(user=self.request.user, ranked="rating" in ordering)
 
     def create(self, request):
         form = self.get_serializer(data=request.data)

@@ -53,9 +53,9 @@ def vendor_table(
     sort: str = "name",
 ) -> QuerySet[Vendor]:
     """Vendors with their latest rating, searched, filtered and sorted."""
-    qs = vendors_with_rating(user=user, organisation_id=organisation_id).annotate(
-        assessment_count=Count("assessments", distinct=True)
-    )
+    qs = vendors_with_rating(
+        user=user, organisation_id=organisation_id, ranked=sort in ("rating", "-rating")
+    ).annotate(assessment_count=Count("assessments", distinct=True))
     if search:
         qs = qs.filter(
             Q(name__icontains=search)
