@@ -81,19 +81,11 @@ class VendorSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Vendor
+        # The writable fields are exactly those the service accepts.
         fields = [
             "id",
             "organisation",
-            "name",
-            "legal_name",
-            "website",
-            "headquarters_country",
-            "parent_company",
-            "parent_country",
-            "ownership_type",
-            "description",
-            "status",
-            "tags",
+            *services.VENDOR_FIELDS,
             "is_illustrative",
             "rating",
             "created_at",
