@@ -20,11 +20,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from governance.accounts.models import AuditEvent
+from governance.bulk import bulk_insert, bulk_update
 from governance.scoring import (
     DefinitionError,
     InvalidAnswer,
@@ -134,78 +135,6 @@ def _compute(assessments: list[Assessment]) -> tuple[list[_Scored], dict[int, st
     return scored, failures
 
 
-# Bulk writes on PostgreSQL: one statement per table and batch, whatever the number of rows,
-# so a batch costs the same number of queries for 20 or 200 questions. Values travel as
-# binary arrays (server-side binding): Django's default client-side binding escapes every
-# JSON document in Python, which for score results (~40 kB each, with all drivers) costs
-# more than computing them. Other databases use Django's bulk_create / bulk_update.
-
-
-def _cast(field) -> str:
-    db_type = field.rel_db_type(connection) if field.is_relation else field.db_type(connection)
-    return db_type.split("(")[0] + "[]"  # varchar(300)[] → varchar[]: arrays carry no length
-
-
-def _execute_binary(sql: str, params: list) -> list[tuple]:
-    import psycopg
-
-    connection.ensure_connection()
-    started = time.monotonic()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall() if cursor.description else []
-    if connection.queries_logged:
-        # Counted like every other query (the benchmark and the tests count queries).
-        connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
-    return rows
-
-
-def _bulk_insert(model, objs: list) -> None:
-    if len(objs) < 2 or connection.vendor != "postgresql":
-        model.objects.bulk_create(objs)
-        return
-    meta = model._meta
-    quote = connection.ops.quote_name
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    params = [
-        [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs] for f in fields
-    ]
-    # Only model metadata (quoted table and column names) is formatted in; values are params.
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
-        f"SELECT * FROM unnest({', '.join(f'%b::{_cast(f)}' for f in fields)}) "
-        f"RETURNING {quote(meta.pk.column)}"
-    )
-    rows = _execute_binary(sql, params)
-    for obj, (pk,) in zip(objs, rows, strict=True):
-        obj.pk = pk
-        obj._state.adding = False
-        obj._state.db = connection.alias
-
-
-def _bulk_update(model, objs: list, fields: list[str]) -> None:
-    if not objs:
-        return
-    if connection.vendor != "postgresql":
-        model.objects.bulk_update(objs, fields)
-        return
-    meta = model._meta
-    quote = connection.ops.quote_name
-    columns = [meta.get_field(name) for name in fields]
-    params = [[obj.pk for obj in objs]] + [
-        [c.get_db_prep_save(getattr(obj, c.attname), connection) for obj in objs] for c in columns
-    ]
-    names = ", ".join(["pk_", *(quote(c.column) for c in columns)])
-    sql = (
-        f"UPDATE {quote(meta.db_table)} AS t SET "  # noqa: S608
-        + ", ".join(f"{quote(c.column)} = v.{quote(c.column)}" for c in columns)
-        + f" FROM unnest(%b::{_cast(meta.pk)}, "
-        + ", ".join(f"%b::{_cast(c)}" for c in columns)
-        + f") AS v({names}) WHERE t.{quote(meta.pk.column)} = v.pk_"
-    )
-    _execute_binary(sql, params)
-
-
 def _store_results(scored: list[_Scored], reason: str) -> None:
     if not scored:
         return
@@ -246,7 +175,7 @@ def _store_results(scored: list[_Scored], reason: str) -> None:
         s.created = True
         new.append(s.result)
     if new:
-        _bulk_insert(ScoreResult, new)
+        bulk_insert(ScoreResult, new)
 
 
 def _store_findings(scored: list[_Scored], today: dt.date, now: dt.datetime) -> None:
@@ -325,9 +254,9 @@ def _store_findings(scored: list[_Scored], today: dt.date, now: dt.datetime) -> 
             current.updated_at = now
             full_updates.append(current)
     if creates:
-        _bulk_insert(Finding, creates)
+        bulk_insert(Finding, creates)
     if full_updates:
-        _bulk_update(
+        bulk_update(
             Finding,
             full_updates,
             [
@@ -344,7 +273,7 @@ def _store_findings(scored: list[_Scored], today: dt.date, now: dt.datetime) -> 
         for finding in repointed:
             finding.result_id = result_of[finding.assessment_id]
             finding.updated_at = now
-        _bulk_update(Finding, repointed, ["result", "updated_at"])
+        bulk_update(Finding, repointed, ["result", "updated_at"])
 
 
 def _append(note: str, line: str) -> str:
@@ -436,7 +365,7 @@ def _store(assessments: list[Assessment], *, reason: str, finishing: bool) -> di
     elif failures:
         logger.warning("Rescoring left %d assessment(s) unchanged: %s", len(failures), failures)
     if changed:
-        _bulk_update(Assessment, changed, fields)
+        bulk_update(Assessment, changed, fields)
     _audit(scored, failures if finishing else {}, rows, reason, now)
     return {
         "scored": len(scored),

@@ -22,6 +22,7 @@ from django.utils import timezone
 from governance.accounts.audit import audit_record, snapshot
 from governance.accounts.models import Membership, Organisation
 from governance.accounts.tenancy import Capability, can, require
+from governance.bulk import bulk_insert, bulk_update
 from governance.errors import AnswersInvalid, StateConflict
 from governance.questionnaires.models import QuestionnaireStatus
 from governance.scoring import DEFAULT_POLICY, normalise_answer, validate_answers, validate_policy
@@ -374,11 +375,9 @@ def answers_save(
             after[key] = None
 
         if creates:
-            Answer.objects.bulk_create(creates)
+            bulk_insert(Answer, creates)
         if updates:
-            Answer.objects.bulk_update(
-                updates, ["value", "comment", "updated_by_label", "updated_at"]
-            )
+            bulk_update(Answer, updates, ["value", "comment", "updated_by_label", "updated_at"])
         if removed:
             Answer.objects.filter(assessment_id=locked.pk, question_key__in=removed).delete()
         if locked.status == AssessmentStatus.DRAFT and (creates or updates or removed):
