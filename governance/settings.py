@@ -216,6 +216,10 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_LOCKOUT_CALLABLE = "governance.api.auth.lockout_response"
 
 # --- REST API --------------------------------------------------------------------------------
+# Seconds a cached API list page may live. Pages are keyed by the data versions of the
+# caller's organisations, so expiry only reclaims space; 0 turns the cache off.
+API_LIST_CACHE_SECONDS = env_int("API_LIST_CACHE_SECONDS", 300)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "governance.accounts.authentication.ApiTokenAuthentication",

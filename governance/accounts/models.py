@@ -22,6 +22,13 @@ class Organisation(models.Model):
         "slug", max_length=200, unique=True, help_text="Short identifier used in URLs and logs."
     )
     created_at = models.DateTimeField("created", auto_now_add=True)
+    data_version = models.PositiveBigIntegerField(
+        "data version",
+        default=0,
+        editable=False,
+        help_text="Grows after every committed change to the organisation's data; cached API "
+        "responses are keyed by it.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -27,15 +27,42 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 }
 
 
+def remember_memberships(user, rows) -> None:
+    """Keep (organisation id, role, data version) rows on the user for the request, for
+    callers that read them along with something else (the API token lookup does)."""
+    user._membership_roles = {}
+    user._data_versions = {}
+    for organisation_id, role, version in rows:
+        user._membership_roles[organisation_id] = role
+        user._data_versions[organisation_id] = version
+
+
+def _load_memberships(user) -> None:
+    remember_memberships(
+        user,
+        Membership.objects.filter(user=user).values_list(
+            "organisation_id", "role", "organisation__data_version"
+        ),
+    )
+
+
 def memberships_of(user) -> dict[int, str]:
     """Map organisation id → role for the user, cached on the user object for the request."""
     if user is None or not user.is_authenticated:
         return {}
-    cached = getattr(user, "_membership_roles", None)
-    if cached is None:
-        cached = dict(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
-        user._membership_roles = cached
-    return cached
+    if getattr(user, "_membership_roles", None) is None:
+        _load_memberships(user)
+    return user._membership_roles
+
+
+def data_versions_of(user) -> dict[int, int]:
+    """Map organisation id → data version (see versioning.py) for the user's organisations,
+    read by the same query as the memberships."""
+    if user is None or not user.is_authenticated:
+        return {}
+    if getattr(user, "_data_versions", None) is None:
+        _load_memberships(user)
+    return user._data_versions
 
 
 def organisation_ids(user) -> list[int]:

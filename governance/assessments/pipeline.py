@@ -25,6 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from governance.accounts.models import AuditEvent
+from governance.accounts.versioning import data_changed
 from governance.bulk import bulk_insert, bulk_update
 from governance.scoring import (
     DefinitionError,
@@ -328,6 +329,8 @@ def _audit(
         )
     if events:
         AuditEvent.objects.bulk_create(events)
+    # Results, findings and assessments were written in bulk, past the model signals.
+    data_changed({a.organisation_id for a in rows.values()})
 
 
 def _store(assessments: list[Assessment], *, reason: str, finishing: bool) -> dict[str, int]:

@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
+from governance.api.caching import CachedListMixin
 from governance.api.filters import IdFilter
 from governance.api.mixins import ApiViewSet, ScopedRelatedField, organisation_for_write
 from governance.assessments.models import Rating
@@ -140,10 +141,16 @@ def _service_data(serializer) -> dict:
 
 @extend_schema(tags=["vendors"])
 @extend_schema_view(
-    list=extend_schema(summary="List vendors"),
+    list=extend_schema(
+        summary="List vendors",
+        description="Each vendor with the rating of its most recently scored assessment. "
+        "Responses carry an ETag; send it back in If-None-Match to get a 304 with no body "
+        "while nothing in your organisations changed.",
+    ),
     create=extend_schema(summary="Create a vendor"),
 )
 class VendorViewSet(
+    CachedListMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     ApiViewSet,

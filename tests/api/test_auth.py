@@ -4,6 +4,7 @@ import logging
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from governance.accounts.models import ApiToken
@@ -89,12 +90,16 @@ def test_api_requests_are_throttled_per_token(people, token_client):
     TokenRateThrottle.THROTTLE_RATES = {**original, "token": "2/min"}
     try:
         first, second = token_client("viewer"), token_client("viewer")
-        codes = [first.get("/api/v1/vendors/").status_code for _ in range(3)]
+        responses = [first.get("/api/v1/vendors/") for _ in range(3)]
         # A second token of the same user has its own allowance.
         assert second.get("/api/v1/vendors/").status_code == 200
     finally:
         TokenRateThrottle.THROTTLE_RATES = original
-    assert codes == [200, 200, 429]
+    assert [r.status_code for r in responses] == [200, 200, 429]
+    refused = responses[-1]
+    assert refused.json()["code"] == "throttled"
+    # The client is told when its window ends.
+    assert 0 < int(refused["Retry-After"]) <= 60
 
 
 def test_tokens_are_listed_and_revoked_by_their_owner_only(people, token_client):
@@ -155,3 +160,36 @@ def test_the_schema_and_docs_are_served_from_local_files(people, client):
     html = docs.content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
     assert "cdn" not in html.lower()
+
+
+def test_the_token_lookup_loads_the_same_user_and_memberships_as_the_orm(people):
+    import datetime
+
+    from django.contrib.auth import get_user_model
+
+    from governance.accounts.authentication import token_with_memberships
+    from governance.accounts.models import Membership
+    from governance.accounts.tenancy import data_versions_of, memberships_of
+
+    Membership.objects.create(user=people.viewer, organisation=people.other_org, role="assessor")
+    token, raw = ApiToken.issue(people.viewer, name="lookup")
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    found = token_with_memberships(raw)
+    expected = get_user_model().objects.get(pk=people.viewer.pk)
+    for field in get_user_model()._meta.concrete_fields:
+        assert getattr(found.user, field.attname) == getattr(expected, field.attname), field
+    assert isinstance(found.created_at, datetime.datetime)
+    assert isinstance(found.last_used_at, datetime.datetime)
+    assert found.pk == token.pk and found.revoked_at is None
+    assert memberships_of(found.user) == {people.org.pk: "viewer", people.other_org.pk: "assessor"}
+    assert set(data_versions_of(found.user)) == {people.org.pk, people.other_org.pk}
+    assert token_with_memberships(raw + "x") is None
+
+
+def test_a_token_of_a_user_without_organisations_sees_empty_lists(people, django_user_model):
+    loner = django_user_model.objects.create_user("loner")
+    _, raw = ApiToken.issue(loner, name="lonely")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
+    response = client.get("/api/v1/vendors/")
+    assert response.status_code == 200 and response.json()["results"] == []

@@ -1,0 +1,77 @@
+"""Cached list responses, keyed by the data versions of the caller's organisations.
+
+A list response depends only on the rows of the organisations the caller belongs to and on
+the query string. The key therefore holds those organisations' data versions (read in the
+same query as the memberships, see accounts/versioning.py), so a cached page is never
+served after a change to its data committed: the change raises the version and the next
+request computes, and caches, a fresh page. Nothing is ever invalidated by hand.
+
+A hit costs the authentication and membership queries and one cache read; the page query,
+model instances and JSON encoding are skipped. The key doubles as a strong ETag: a client
+that sends it back in If-None-Match gets a 304 with no body while nothing changed.
+
+Only lists whose every write raises the version may use this: rows saved or deleted
+through the ORM, audited service writes, and the scoring pipeline's bulk writes do. Job
+states written by conditional UPDATEs (a report rendering, an assessment being scored) do
+not, so lists that show them are not cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_vary_headers
+from django.utils.http import parse_etags
+
+from governance.accounts.tenancy import data_versions_of
+
+# Part of every key, so a release that changes a representation never serves the old one.
+REPRESENTATION_VERSION = "1"
+
+
+class CachedListMixin:
+    def list_cache_key(self, request) -> str | None:
+        seconds = settings.API_LIST_CACHE_SECONDS
+        renderer = getattr(request, "accepted_renderer", None)
+        if not seconds or request.method != "GET" or getattr(renderer, "format", None) != "json":
+            return None  # the browsable API renders per user; only JSON is shared
+        versions = sorted(data_versions_of(request.user).items())
+        query = sorted(request.query_params.lists())
+        material = repr(
+            (REPRESENTATION_VERSION, request.path, query, versions, renderer.media_type)
+        )
+        return hashlib.sha256(material.encode()).hexdigest()[:40]
+
+    def list(self, request, *args, **kwargs):
+        key = self.list_cache_key(request)
+        if key is None:
+            return super().list(request, *args, **kwargs)
+        etag = f'"{key}"'
+        if etag in parse_etags(request.headers.get("If-None-Match", "")):
+            return self._mark(HttpResponseNotModified(), etag)
+        cache_key = f"api-list:{key}"
+        body = cache.get(cache_key)
+        if body is None:
+            response = self.finalize_response(
+                request, super().list(request, *args, **kwargs), *args, **kwargs
+            )
+            response.render()
+            if response.status_code != 200:
+                return response
+            body = response.content
+            cache.set(cache_key, body, settings.API_LIST_CACHE_SECONDS)
+        return self._mark(
+            HttpResponse(body, content_type=request.accepted_renderer.media_type), etag
+        )
+
+    @staticmethod
+    def _mark(response, etag: str):
+        response["ETag"] = etag
+        # The body depends on who asks: shared caches must not keep it, and clients should
+        # revalidate (cheaply, with If-None-Match) rather than reuse it blindly.
+        response["Cache-Control"] = "private, no-cache"
+        patch_vary_headers(response, ("Authorization", "Cookie"))
+        return response
