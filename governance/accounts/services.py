@@ -10,6 +10,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
+from governance.errors import StateConflict
+
 from .audit import audit_record, snapshot
 from .models import Membership, Organisation, Role
 from .tenancy import Capability, require
@@ -103,6 +105,51 @@ def tenant_delete(
         raise ValidationError(
             f"{obj} cannot be deleted while assessments refer to it; offboard it instead."
         ) from exc
+
+
+def _keep_an_admin(membership: Membership, new_role: str | None) -> None:
+    """Refuse a change that would leave the organisation without an admin: nobody could
+    manage its members or policy any more. Locks the admins' rows, so two admins demoting
+    each other at the same time cannot both succeed."""
+    if membership.role != Role.ADMIN or new_role == Role.ADMIN:
+        return
+    admins = set(
+        Membership.objects.select_for_update()
+        .filter(organisation_id=membership.organisation_id, role=Role.ADMIN)
+        .values_list("pk", flat=True)
+    )
+    if not admins - {membership.pk}:
+        raise StateConflict(
+            "An organisation keeps at least one admin; make someone else admin first.",
+            status="last_admin",
+        )
+
+
+def membership_change_role(*, actor, membership: Membership, role: str) -> Membership:
+    require(actor, Capability.MANAGE, membership.organisation_id)
+    with transaction.atomic():
+        _keep_an_admin(membership, role)
+        return tenant_update(
+            actor=actor,
+            organisation_id=membership.organisation_id,
+            obj=membership,
+            data={"role": role},
+            action="membership.update",
+            capability=Capability.MANAGE,
+        )
+
+
+def membership_remove(*, actor, membership: Membership) -> None:
+    require(actor, Capability.MANAGE, membership.organisation_id)
+    with transaction.atomic():
+        _keep_an_admin(membership, None)
+        tenant_delete(
+            actor=actor,
+            organisation_id=membership.organisation_id,
+            obj=membership,
+            action="membership.delete",
+            capability=Capability.MANAGE,
+        )
 
 
 def user_add(*, username: str, password: str, organisation_name: str, role: str, email: str = ""):

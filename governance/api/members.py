@@ -1,23 +1,25 @@
 """Organisation members for admins: list, add, change a role, remove.
 
 Every member may read the list (a finding's owner is picked from it); only admins
-(Capability.MANAGE) change it, through the generic audited tenant services.
+(Capability.MANAGE) change it, through the audited tenant services. An organisation always
+keeps one admin.
 """
 
 from __future__ import annotations
 
 import django_filters
 from django.contrib.auth import get_user_model
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
 from governance.accounts.models import Membership, Role
-from governance.accounts.services import tenant_create, tenant_delete, tenant_update
+from governance.accounts.services import membership_change_role, membership_remove, tenant_create
 from governance.accounts.tenancy import Capability, organisation_ids
 
 from .filters import IdFilter
 from .mixins import ApiViewSet, organisation_for_write
+from .serializers import ErrorSerializer
 
 
 class MembershipSerializer(serializers.ModelSerializer):
@@ -80,31 +82,30 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
         )
         return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=MembershipUpdateSerializer, responses={200: MembershipSerializer})
+    @extend_schema(
+        request=MembershipUpdateSerializer,
+        responses={
+            200: MembershipSerializer,
+            409: OpenApiResponse(ErrorSerializer, description="It would leave no admin."),
+        },
+    )
     def partial_update(self, request, pk=None):
         membership = self.get_object()
         form = MembershipUpdateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        membership = tenant_update(
-            actor=request.user,
-            organisation_id=membership.organisation_id,
-            obj=membership,
-            data={"role": form.validated_data["role"]},
-            action="membership.update",
-            capability=Capability.MANAGE,
+        membership = membership_change_role(
+            actor=request.user, membership=membership, role=form.validated_data["role"]
         )
         return Response(MembershipSerializer(membership).data)
 
-    @extend_schema(responses={204: None})
+    @extend_schema(
+        responses={
+            204: None,
+            409: OpenApiResponse(ErrorSerializer, description="It would leave no admin."),
+        }
+    )
     def destroy(self, request, pk=None):
-        membership = self.get_object()
-        tenant_delete(
-            actor=request.user,
-            organisation_id=membership.organisation_id,
-            obj=membership,
-            action="membership.delete",
-            capability=Capability.MANAGE,
-        )
+        membership_remove(actor=request.user, membership=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -36,3 +36,31 @@ def test_members_see_only_their_organisations_members(people, client_for):
     factories.member(people, people.other_org)
     names = {m["username"] for m in client_for("viewer").get("/api/v1/members/").json()["results"]}
     assert names == {"admin", "assessor", "reviewer", "viewer"}
+
+
+def test_an_organisation_keeps_at_least_one_admin(people, client_for):
+    from governance.accounts.models import AuditEvent
+
+    client = client_for("admin")
+    own = Membership.objects.get(user=people.admin, organisation=people.org)
+    demoted = client.patch(f"/api/v1/members/{own.pk}/", {"role": "viewer"}, format="json")
+    assert demoted.status_code == 409
+    assert demoted.json()["code"] == "conflict"
+    assert "at least one admin" in demoted.json()["detail"]
+    assert client.delete(f"/api/v1/members/{own.pk}/").status_code == 409
+    own.refresh_from_db()
+    assert own.role == "admin"
+    assert not AuditEvent.objects.filter(action__in=["membership.update", "membership.delete"])
+
+    # With a second admin, either may step down.
+    second = Membership.objects.get(user=people.reviewer, organisation=people.org)
+    assert (
+        client.patch(f"/api/v1/members/{second.pk}/", {"role": "admin"}, format="json").status_code
+        == 200
+    )
+    assert (
+        client.patch(f"/api/v1/members/{own.pk}/", {"role": "assessor"}, format="json").status_code
+        == 200
+    )
+    # Now the reviewer is the only admin, and cannot leave.
+    assert client_for("reviewer").delete(f"/api/v1/members/{second.pk}/").status_code == 409
