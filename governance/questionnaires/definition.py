@@ -310,6 +310,26 @@ def _owner_type(data: Any, path: Path_) -> str:
     return ""
 
 
+def _nul_errors(data: Any, path: Path_ = ()) -> list[tuple[Path_, str]]:
+    """NUL characters (which JSON's \\u0000 and YAML's \\0 escapes can produce): no
+    database column can hold them, so they are refused with their place, like any other
+    mistake, rather than failing the save."""
+    message = "contains a NUL character, which cannot be stored"
+    if isinstance(data, str):
+        return [(path, message)] if "\x00" in data else []
+    out: list[tuple[Path_, str]] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(key, str) and "\x00" in key:
+                out.append((path, f"a field name {message}"))
+            else:
+                out.extend(_nul_errors(value, (*path, key)))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            out.extend(_nul_errors(value, (*path, index)))
+    return out
+
+
 def _schema_errors(data: Any) -> list[tuple[Path_, str]]:
     out: list[tuple[Path_, str]] = []
     for error in _validator().iter_errors(data):
@@ -720,7 +740,7 @@ def validate_definition(data: Any, *, source: str) -> list[DefinitionError]:
         else:
             message = f"the definition must be a mapping at the top level, not {_kind(data)}"
         return [DefinitionError(source, "", message)]
-    raw = _schema_errors(data) + _semantic_errors(data)
+    raw = _nul_errors(data) + _schema_errors(data) + _semantic_errors(data)
     unique: dict[tuple[Path_, str], None] = {}
     for path, message in raw:
         unique.setdefault((path, message), None)

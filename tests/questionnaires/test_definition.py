@@ -166,6 +166,20 @@ def test_it_rejects_an_unknown_question_type():
     ]
 
 
+def test_it_rejects_nul_characters_with_their_place():
+    data = minimal()
+    choice(data)["text"] = "Does the vendor\x00 train on our data?"
+    choice(data)["options"][0]["x\x00"] = 1
+    found = problems(data)
+    assert f"{Q0}.text: contains a NUL character, which cannot be stored" in found
+    assert (
+        f"{Q0}.options[0]: a field name contains a NUL character, which cannot be stored" in found
+    )
+    # The escapes that produce them are caught after parsing.
+    yaml_text = 'key: "a\\0b"\n'
+    assert any("NUL" in str(e) for e in parse_problems(yaml_text))
+
+
 def test_it_rejects_a_duplicate_question_key():
     data = minimal()
     data["sections"][1]["questions"][1]["key"] = "privacy.choice"
