@@ -1,8 +1,9 @@
-"""Server-side SVG charts for the PDF reports.
+"""Server-side charts for the PDF reports.
 
-WeasyPrint runs no JavaScript, so every chart is drawn here as plain SVG markup and inlined
-in the HTML. Every piece of text that can come from data is XML-escaped; labels are
-shortened rather than wrapped because SVG text does not wrap.
+WeasyPrint runs no JavaScript, so every chart is drawn here as plain SVG markup (or, for the
+text-heavy driver chart, an HTML table) and inlined in the HTML. Every piece of text that can
+come from data is escaped; SVG labels are shortened rather than wrapped because SVG text
+does not wrap.
 """
 
 from __future__ import annotations
@@ -245,40 +246,36 @@ def risk_matrix(
 
 
 def driver_bars(drivers: Sequence[Mapping], *, limit: int = 8) -> SafeString:
-    """Contribution of the top drivers to the overall residual score, in points."""
+    """Contribution of the top drivers to the overall residual score, in points.
+
+    Drawn as an HTML table rather than SVG: its labels are whole sentences, and WeasyPrint
+    lays out and draws SVG text one letter at a time, which made this one chart cost as much
+    as two pages of questions. As HTML the labels are ordinary text runs (and wrap by
+    themselves); the bars are plain boxes whose width is the share of the largest driver.
+    """
     shown = [d for d in drivers if d.get("overall_contribution", 0) > 0][:limit]
-    label_w, bar_w, row_h, top = 280.0, 190.0, 25.0, 6.0
-    width = label_w + bar_w + 50
-    height = top + row_h * max(len(shown), 1) + 8
-    body: list[str] = []
     if not shown:
-        body.append(_text(6, top + 14, "No question adds to the residual risk.", fill=MUTED))
-        return _svg(width, height, body, "Top drivers of residual risk")
+        return mark_safe(
+            '<p class="bar-chart-empty muted">No question adds to the residual risk.</p>'
+        )
     peak = max(d["overall_contribution"] for d in shown)
-    for row, driver in enumerate(shown):
-        y = top + row * row_h
+    rows = []
+    for driver in shown:
         first, second = _two_lines(driver["title"], 52)
-        if second:
-            body.append(_text(label_w - 8, y + row_h / 2 - 1.5, first, anchor="end", size=8))
-            body.append(_text(label_w - 8, y + row_h / 2 + 8, second, anchor="end", size=8))
-        else:
-            body.append(_text(label_w - 8, y + row_h / 2 + 3, first, anchor="end", size=8))
-        length = max(bar_w * driver["overall_contribution"] / peak, 1.5)
-        colour = RATING_COLOURS.get(driver.get("band") or "high", ACCENT)
-        body.append(
-            f'<rect x="{label_w:.1f}" y="{y + 4:.1f}" width="{length:.1f}" '
-            f'height="{row_h - 8:.1f}" rx="2" fill="{colour}"/>'
+        label = escape(first) + (f"<br>{escape(second)}" if second else "")
+        # 80 % of the cell at most, so the figure always fits beside the longest bar.
+        share = max(80 * driver["overall_contribution"] / peak, 0.5)
+        band = driver.get("band") if driver.get("band") in RATING_COLOURS else "high"
+        rows.append(
+            f'<tr><td class="bar-label">{label}</td><td class="bar-cell">'
+            f'<span class="bar {band}" style="width: {share:.1f}%"></span>'
+            f"<strong>+{driver['overall_contribution']:.1f}</strong></td></tr>"
         )
-        body.append(
-            _text(
-                label_w + length + 5,
-                y + row_h / 2 + 3,
-                f"+{driver['overall_contribution']:.1f}",
-                size=8.5,
-                weight="bold",
-            )
-        )
-    return _svg(width, height, body, "Top drivers of residual risk, in points")
+    return mark_safe(  # noqa: S308 - every data-derived string above went through escape()
+        '<table class="bar-chart" aria-label="Top drivers of residual risk, in points">'
+        + "".join(rows)
+        + "</table>"
+    )
 
 
 def rating_distribution(counts: Mapping[str, int]) -> SafeString:

@@ -9,10 +9,12 @@ cannot be turned into a file-disclosure tool.
 from __future__ import annotations
 
 import datetime
+import gc
 import json
 import logging
 import mimetypes
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -111,9 +113,6 @@ def html_to_pdf(
     from weasyprint.text.fonts import FontConfiguration
 
     fetcher = make_url_fetcher()
-    document = HTML(string=html, base_url=base_url(), url_fetcher=fetcher).render(
-        font_config=FontConfiguration()
-    )
     attachments = []
     if attachment is not None:
         moment = created or timezone.now()
@@ -128,13 +127,43 @@ def html_to_pdf(
                 relationship="Data",
             )
         )
-    data = document.write_pdf(
-        pdf_variant=PDF_VARIANT,
-        attachments=attachments,
-        # A stable identifier ties the file to its inputs (PDF/A requires one anyway).
-        pdf_identifier=(identifier or "").encode()[:32] or None,
-    )
-    return data, len(document.pages)
+    with cyclic_gc_paused():
+        document = HTML(string=html, base_url=base_url(), url_fetcher=fetcher).render(
+            font_config=FontConfiguration()
+        )
+        data = document.write_pdf(
+            pdf_variant=PDF_VARIANT,
+            attachments=attachments,
+            # A stable identifier ties the file to its inputs (PDF/A requires one anyway).
+            pdf_identifier=(identifier or "").encode()[:32] or None,
+        )
+        pages = len(document.pages)
+        # The box trees hold reference cycles; dropping them here lets the collection
+        # below free them in one pass.
+        del document
+    return data, pages
+
+
+@contextmanager
+def cyclic_gc_paused():
+    """Run a render with Python's cyclic garbage collector paused, then collect once.
+
+    WeasyPrint allocates hundreds of thousands of long-lived objects (boxes, computed
+    styles, Pango wrappers) while laying out a report. Each allocation burst triggers a
+    collection that walks all of them again and finds almost nothing to free: about a tenth
+    of the render's CPU time. Reference counting still frees everything acyclic as usual;
+    the cycles left over are collected once at the end, so memory does not accumulate
+    across renders in a long-lived worker. If the collector was already off (a caller's
+    choice), it stays off.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+            gc.collect()
 
 
 def attachment_document(result) -> dict:
