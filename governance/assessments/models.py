@@ -145,6 +145,13 @@ class Assessment(TenantModel):
         blank=True,
         help_text="When a worker claimed it; the sweep re-enqueues stale claims.",
     )
+    scoring_attempts = models.PositiveSmallIntegerField(
+        "scoring attempts",
+        default=0,
+        editable=False,
+        help_text="Deliveries of the scoring task since the last outcome; a task that keeps "
+        "killing its worker is given up after a few.",
+    )
     scored_at = models.DateTimeField("scored", null=True, blank=True)
     failure_message = models.TextField(
         "failure", blank=True, help_text="Why scoring failed, in words a user can act on."

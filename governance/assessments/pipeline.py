@@ -21,9 +21,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
+from governance.accounts.audit import audit_record
 from governance.accounts.models import AuditEvent
 from governance.accounts.versioning import data_changed
 from governance.bulk import bulk_insert, bulk_update
@@ -52,6 +53,8 @@ logger = logging.getLogger(__name__)
 # The questionnaire is not joined: every row would carry its whole definition. Compiled
 # questionnaires come from the process cache instead (selectors.compiled_questionnaires).
 _RELATED = ("use_case", "vendor")
+# Deliveries of one scoring task before it is given up (see score_one).
+MAX_DELIVERIES = 5
 _FINDING_CONTENT = ("question_key", "domain", "severity", "title", "text", "recommendation")
 
 
@@ -358,7 +361,9 @@ def _store(assessments: list[Assessment], *, reason: str, finishing: bool) -> di
         changed.append(a)
     rows = {a.pk: a for a in assessments}
     if finishing:
-        fields += ["status", "failure_message"]
+        fields += ["status", "failure_message", "scoring_attempts"]
+        for a in assessments:
+            a.scoring_attempts = 0
         for pk, message in failures.items():
             a = rows[pk]
             a.status = AssessmentStatus.FAILED
@@ -401,6 +406,12 @@ def score_one(assessment_id: int, *, reason: str = "submit") -> str:
     When the worker that claimed it died, its transaction and lock died with it, so the
     duplicate takes over at once instead of waiting for the time limit."""
     claim(assessment_id)
+    # Counted and committed before the work, so the count survives a crash: a task that
+    # kills its worker (out of memory, a fault in a C library) is redelivered by acks_late
+    # and reject_on_worker_lost, and without a limit it would be for ever.
+    Assessment.objects.filter(pk=assessment_id, status=AssessmentStatus.SCORING).update(
+        scoring_attempts=F("scoring_attempts") + 1
+    )
     with transaction.atomic():
         row = (
             Assessment.objects.select_for_update(skip_locked=True, of=("self",))
@@ -410,8 +421,29 @@ def score_one(assessment_id: int, *, reason: str = "submit") -> str:
         )
         if row is None:
             return "skipped"
+        if row.scoring_attempts > MAX_DELIVERIES:
+            _give_up(row)
+            return "failed"
         stats = _store([row], reason=reason, finishing=True)
     return "failed" if stats["failed"] else "scored"
+
+
+def _give_up(row: Assessment) -> None:
+    row.status = AssessmentStatus.FAILED
+    row.failure_message = (
+        f"Scoring stopped its worker {row.scoring_attempts - 1} times and was given up. "
+        "Check the answers for unusual content and retry; if it happens again, contact support."
+    )
+    row.scoring_attempts = 0
+    row.save(update_fields=["status", "failure_message", "scoring_attempts", "updated_at"])
+    audit_record(
+        actor=None,
+        organisation_id=row.organisation_id,
+        action="assessment.score_failed",
+        obj=row,
+        after={"failure_message": row.failure_message, "reason": "worker lost"},
+    )
+    logger.error("Gave up scoring assessment %s after repeated worker losses", row.pk)
 
 
 def rescore_many(assessment_ids: list[int], *, reason: str = "rescore") -> dict[str, int]:
@@ -431,7 +463,12 @@ def mark_failed(assessment_id: int, message: str) -> bool:
         updated = Assessment.objects.filter(
             pk=assessment_id,
             status__in=[AssessmentStatus.SUBMITTED, AssessmentStatus.SCORING],
-        ).update(status=AssessmentStatus.FAILED, failure_message=message, updated_at=timezone.now())
+        ).update(
+            status=AssessmentStatus.FAILED,
+            failure_message=message,
+            scoring_attempts=0,
+            updated_at=timezone.now(),
+        )
     return bool(updated)
 
 

@@ -251,6 +251,36 @@ def test_a_recent_claim_held_by_nobody_is_taken_over(people):
     assert tasks.score_assessment.apply(args=(assessment.pk,)).get() == "scored"
 
 
+def test_a_task_that_keeps_killing_its_worker_is_given_up(people):
+    # Each delivery is counted before the work; a worker that dies takes its transaction
+    # with it, never the count. Here the previous deliveries all died mid-scoring.
+    assessment = answered(people, LOW_RISK)
+    services.assessment_submit(actor=people.assessor, assessment=assessment)
+    assert pipeline.claim(assessment.pk)
+    Assessment.objects.filter(pk=assessment.pk).update(scoring_attempts=pipeline.MAX_DELIVERIES)
+    assert tasks.score_assessment.apply(args=(assessment.pk,)).get() == "failed"
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.FAILED
+    assert "stopped its worker 5 times" in assessment.failure_message
+    assert assessment.scoring_attempts == 0
+    assert AuditEvent.objects.filter(
+        action="assessment.score_failed", object_id=str(assessment.pk)
+    ).exists()
+    # A retry starts counting afresh and scores.
+    services.assessment_retry(actor=people.assessor, assessment=assessment)
+    assert tasks.score_assessment.apply(args=(assessment.pk,)).get() == "scored"
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.SCORED and assessment.scoring_attempts == 0
+
+
+def test_a_delivery_below_the_limit_scores_normally(people):
+    assessment = answered(people, LOW_RISK)
+    services.assessment_submit(actor=people.assessor, assessment=assessment)
+    assert pipeline.claim(assessment.pk)
+    Assessment.objects.filter(pk=assessment.pk).update(scoring_attempts=pipeline.MAX_DELIVERIES - 1)
+    assert tasks.score_assessment.apply(args=(assessment.pk,)).get() == "scored"
+
+
 @contextlib.contextmanager
 def broker(url: str):
     """Publish to another broker for the duration (the app caches its producer pool)."""
