@@ -51,6 +51,7 @@ beat: install
 	$(BIN)/celery -A governance beat --loglevel INFO
 
 bench: install
+	@command -v wrk >/dev/null || echo "wrk is not installed (apt-get install wrk): the API benchmark drives its GETs with Python threads, which share the cores with the server."
 	$(BIN)/python bench/run.py
 
 clean:

@@ -11,11 +11,15 @@ bounded time:
 - GET /api/v1/vendors/?page_size=50 (50 vendors with their latest rating),
 - PUT /api/v1/assessments/{id}/answers/ with 100 answers (each client its own assessment,
   alternating values so every request really writes),
+- GET /api/v1/vendors/?page_size=50&_=<n>, the same page with a cache-busting parameter,
+  so every request misses the list cache and builds the page from the database,
 - GET /healthz, Django's plain JSON view, as the baseline measured in the same run,
 
-at 4 and 16 concurrent clients. Queries per request are counted in-process with
-CaptureQueriesContext at several page and batch sizes. gunicorn is stopped at the end,
-whatever happens.
+at 4 and 16 concurrent clients. The GET scenarios are driven by wrk (Debian package `wrk`)
+when it is installed: a C load generator leaves the two cores to the server, where Python
+client threads would take a good part of them. The PUTs, far slower, use the threads.
+Queries per request are counted in-process with CaptureQueriesContext at several page and
+batch sizes. gunicorn is stopped at the end, whatever happens.
 """
 
 from __future__ import annotations
@@ -280,6 +284,79 @@ def drive(port: int, clients: int, seconds: float, request_for) -> dict:
     }
 
 
+WRK = shutil.which("wrk")
+# Each wrk connection counts its own requests, so a cache-busting parameter differs per
+# request without any shared state.
+WRK_BUSTER = """
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format(nil, wrk.path .. "&_=" .. tostring(math.random(1, 1000000000)) .. n)
+end
+"""
+
+
+def _wrk_ms(text: str) -> float:
+    value = float(text.rstrip("usm"))
+    if text.endswith("us"):
+        return value / 1000
+    if text.endswith("ms"):
+        return value
+    return value * 1000  # seconds
+
+
+def drive_wrk(port: int, clients: int, seconds: float, path: str, headers: dict) -> dict:
+    """GET `path` from `clients` connections for `seconds` with wrk; same figures as drive()."""
+    command = [
+        WRK,
+        f"-t{min(clients, 2)}",
+        f"-c{clients}",
+        f"-d{seconds:g}s",
+        "--latency",
+        "--timeout",
+        "30s",
+    ]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    script = None
+    if "&_=" in path:
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+            script.write(WRK_BUSTER)
+        command += ["-s", script.name]
+        path = path.replace("&_=", "")
+    try:
+        out = subprocess.run(
+            [*command, f"http://127.0.0.1:{port}{path}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    finally:
+        if script is not None:
+            os.unlink(script.name)
+    figures: dict[str, float] = {}
+    errors = 0
+    for line in out.splitlines():
+        words = line.split()
+        if line.startswith("Requests/sec:"):
+            figures["rps"] = round(float(words[1]), 1)
+        elif len(words) == 2 and words[0] in ("50%", "99%"):
+            figures[words[0]] = round(_wrk_ms(words[1]), 2)
+        elif "requests in" in line:
+            figures["requests"] = int(words[0])
+        elif line.startswith("Non-2xx or 3xx responses:"):
+            errors += int(words[-1])
+        elif line.strip().startswith("Socket errors:"):
+            errors += sum(int(part.split()[-1]) for part in line.split(":", 1)[1].split(","))
+    return {
+        "requests": figures.get("requests", 0),
+        "errors": errors,
+        "rps": figures.get("rps", 0.0),
+        "p50_ms": figures.get("50%"),
+        "p99_ms": figures.get("99%"),
+    }
+
+
 def wait_until_up(port: int, process: subprocess.Popen, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -317,6 +394,11 @@ def main(argv: list[str]) -> int:
         "--worker-class",
         default="sync",
         help="gunicorn worker class: sync (default, as docker-compose.yml runs it) or gthread",
+    )
+    parser.add_argument(
+        "--python-client",
+        action="store_true",
+        help="drive the GET scenarios with Python threads even when wrk is installed",
     )
     args = parser.parse_args(argv)
 
@@ -369,27 +451,35 @@ def main(argv: list[str]) -> int:
         batches = (answer_batch(False), answer_batch(True))
         assessments = seeded["assessments"]
 
-        def vendor_list(index, counter):
-            return "GET", "/api/v1/vendors/?page_size=50", None, auth
+        gets = {
+            "healthz": ("/healthz", {}),
+            "vendor_list_50": ("/api/v1/vendors/?page_size=50", auth),
+            "vendor_list_50_uncached": ("/api/v1/vendors/?page_size=50&_=", auth),
+        }
 
-        def healthz(index, counter):
-            return "GET", "/healthz", None, {}
+        def get_for(path, headers):
+            def request_for(index, counter):
+                return "GET", path.replace("&_=", f"&_={index}-{counter}"), None, headers
+
+            return request_for
 
         def upsert(index, counter):
             path = f"/api/v1/assessments/{assessments[index % len(assessments)]}/answers/"
             return "PUT", path, batches[counter % 2], json_headers
 
         # Warm both workers (imports, compiled questionnaire cache) before timing.
-        drive(port, 4, 1.0, vendor_list)
+        drive(port, 4, 1.0, get_for(*gets["vendor_list_50_uncached"]))
         drive(port, 4, 1.0, upsert)
         results = {}
-        for name, request_for in (
-            ("healthz", healthz),
-            ("vendor_list_50", vendor_list),
-            ("answers_upsert_100", upsert),
-        ):
+        for name, (path, headers) in gets.items():
             for clients in (4, 16):
-                results[f"{name}@{clients}"] = drive(port, clients, args.seconds, request_for)
+                results[f"{name}@{clients}"] = (
+                    drive_wrk(port, clients, args.seconds, path, headers)
+                    if WRK and not args.python_client
+                    else drive(port, clients, args.seconds, get_for(path, headers))
+                )
+        for clients in (4, 16):
+            results[f"answers_upsert_100@{clients}"] = drive(port, clients, args.seconds, upsert)
     finally:
         if server is not None:
             stop(server)
@@ -420,14 +510,16 @@ def main(argv: list[str]) -> int:
             "cpus": os.cpu_count(),
             "database": "postgresql" if database_url.startswith("postgres") else "sqlite",
             "server": f"gunicorn, 2 workers ({args.worker_class})",
+            "load_generator": "wrk" if WRK and not args.python_client else "Python threads",
             "seconds_per_scenario": args.seconds,
         },
         "results": results,
         "queries_per_request": queries,
         "ratios_vs_healthz": {
-            f"vendor_list_50@{c}": round(
-                results[f"vendor_list_50@{c}"]["rps"] / max(results[f"healthz@{c}"]["rps"], 1), 3
+            f"{name}@{c}": round(
+                results[f"{name}@{c}"]["rps"] / max(results[f"healthz@{c}"]["rps"], 1), 3
             )
+            for name in ("vendor_list_50", "vendor_list_50_uncached")
             for c in (4, 16)
         },
         "targets": {
@@ -443,7 +535,8 @@ def main(argv: list[str]) -> int:
         m = report["machine"]
         print(
             f"API benchmark: {m['server']}, {m['database']}, {m['cpus']} CPUs, Python "
-            f"{m['python']}, {m['seconds_per_scenario']:g} s per scenario"
+            f"{m['python']}, {m['seconds_per_scenario']:g} s per scenario, GETs driven by "
+            f"{m['load_generator']}"
         )
         print(
             f"{'scenario':<24}{'clients':>8}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}"

@@ -163,3 +163,24 @@ def test_compose_services_match_the_settings():
             services["worker-scoring"]["command"].index("-Q") + 1
         ]
     )
+
+
+def test_gunicorn_reads_its_config_and_freezes_what_workers_load():
+    import gc
+    import runpy
+
+    root = Path(__file__).resolve().parent.parent
+    checked = subprocess.run(
+        [str(Path(sys.executable).with_name("gunicorn")), "--check-config", "governance.wsgi"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "governance.settings"},
+    )
+    assert checked.returncode == 0, checked.stderr
+    config = runpy.run_path(str(root / "gunicorn.conf.py"))
+    try:
+        config["post_worker_init"](None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
