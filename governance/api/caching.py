@@ -40,9 +40,9 @@ class CachedListMixin:
             return None  # the browsable API renders per user; only JSON is shared
         versions = sorted(data_versions_of(request.user).items())
         query = sorted(request.query_params.lists())
-        material = repr(
-            (REPRESENTATION_VERSION, request.path, query, versions, renderer.media_type)
-        )
+        # The page's next/previous links are absolute: scheme and host are part of the page.
+        where = request.build_absolute_uri(request.path)
+        material = repr((REPRESENTATION_VERSION, where, query, versions, renderer.media_type))
         return hashlib.sha256(material.encode()).hexdigest()[:40]
 
     def list(self, request, *args, **kwargs):

@@ -36,14 +36,15 @@ class TokenRateThrottle(SimpleRateThrottle):
         window = int(now // self.duration)
         self.wait_seconds = (window + 1) * self.duration - now
         window_key = f"{key}:{window}"
-        # add() is atomic and only creates; incr() is atomic on Redis and within a process.
-        if cache.add(window_key, 1, self.duration + 1):
-            return True
+        # incr() is atomic on Redis and within a process; it fails on a key that does not
+        # exist, the first request of a window, which add() then creates (atomically: of two
+        # racing first requests, the one whose add() fails counts with incr() after all).
         try:
             count = cache.incr(window_key)
-        except ValueError:  # expired between add() and incr()
-            cache.add(window_key, 1, self.duration + 1)
-            return True
+        except ValueError:
+            if cache.add(window_key, 1, self.duration + 1):
+                return True
+            count = cache.incr(window_key)
         return count <= self.num_requests
 
     def wait(self):

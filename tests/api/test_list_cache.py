@@ -37,7 +37,8 @@ def version(org) -> int:
     return Organisation.objects.get(pk=org.pk).data_version
 
 
-def test_a_repeated_list_is_served_from_the_cache_with_an_etag(people, token_client):
+def test_a_repeated_list_is_served_from_the_cache_with_an_etag(people, token_client, settings):
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "grc.example.com"]
     factories.vendor(people, people.org, name="Alpha")
     client = token_client("viewer")
     client.get(URL)  # the token's first use stamps last_used_at once
@@ -56,8 +57,12 @@ def test_a_repeated_list_is_served_from_the_cache_with_an_etag(people, token_cli
     not_modified, queries = get(client, URL + "?page_size=5", HTTP_IF_NONE_MATCH=etag)
     assert not_modified.status_code == 304 and not_modified.content == b""
     assert not_modified["ETag"] == etag and queries == 1
-    # Another query string is another page.
+    # Another query string is another page; so is another host name, whose links differ.
     assert client.get(URL + "?page_size=6")["ETag"] != etag
+    factories.vendor(people, people.org, name="Bravo")
+    other_host = client.get(URL + "?page_size=1", HTTP_HOST="grc.example.com")
+    assert other_host.json()["next"].startswith("http://grc.example.com/")
+    assert client.get(URL + "?page_size=1").json()["next"].startswith("http://testserver/")
 
 
 def test_every_kind_of_committed_change_shows_at_once(people, token_client):
