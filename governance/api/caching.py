@@ -55,13 +55,13 @@ class CachedListMixin:
         cache_key = f"api-list:{key}"
         body = cache.get(cache_key)
         if body is None:
-            response = self.finalize_response(
-                request, super().list(request, *args, **kwargs), *args, **kwargs
-            )
-            response.render()
+            response = super().list(request, *args, **kwargs)
             if response.status_code != 200:
                 return response
-            body = response.content
+            # Rendered here, as Response.render would, so the bytes can be kept.
+            body = request.accepted_renderer.render(
+                response.data, request.accepted_media_type, self.get_renderer_context()
+            )
             cache.set(cache_key, body, settings.API_LIST_CACHE_SECONDS)
         return self._mark(
             HttpResponse(body, content_type=request.accepted_renderer.media_type), etag
