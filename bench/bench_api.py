@@ -115,36 +115,13 @@ def seed() -> dict:
     from governance.assessments import services as assessment_services
     from governance.questionnaires.services import questionnaire_publish_definition
     from governance.vendors import services as vendor_services
+    from tests.api.factories import wide_definition
 
     org = Organisation.objects.create(name="Bench Bank")
     user = get_user_model().objects.create_user("bench-assessor")
     Membership.objects.create(user=user, organisation=org, role="assessor")
     _, token = ApiToken.issue(user, name="bench")
-    definition = {
-        "key": "bench",
-        "version": "1.0.0",
-        "title": "Bench questionnaire",
-        "status": "published",
-        "sections": [
-            {
-                "key": "main",
-                "title": "Main",
-                "questions": [
-                    {
-                        "key": f"security.q{i:03d}",
-                        "text": f"Question {i}?",
-                        "type": "single_choice",
-                        "domain": "security",
-                        "options": [
-                            {"key": "good", "label": "Good", "risk": 0},
-                            {"key": "fair", "label": "Fair", "risk": 40},
-                        ],
-                    }
-                    for i in range(QUESTIONS)
-                ],
-            }
-        ],
-    }
+    definition = wide_definition(QUESTIONS, key="bench")
     questionnaire = questionnaire_publish_definition(data=definition, source="bench").questionnaire
     vendors = [
         vendor_services.vendor_create(
@@ -179,7 +156,7 @@ def seed() -> dict:
 
 
 def answer_batch(flip: bool) -> bytes:
-    value = "fair" if flip else "good"
+    value = "poor" if flip else "good"
     return json.dumps(
         [{"question": f"security.q{i:03d}", "value": value} for i in range(QUESTIONS)]
     ).encode()
