@@ -36,10 +36,11 @@ def client_for(people):
 @pytest.fixture
 def token_client(people):
     """token_client("assessor") → an APIClient sending a real `Authorization: Token` header,
-    for tests where the authentication queries themselves count."""
+    for tests where the authentication queries themselves count. Takes a user too."""
 
-    def make(role: str) -> APIClient:
-        _, raw = ApiToken.issue(people.by_role(role), name="tests")
+    def make(who) -> APIClient:
+        user = people.by_role(who) if isinstance(who, str) else who
+        _, raw = ApiToken.issue(user, name="tests")
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
         return client
