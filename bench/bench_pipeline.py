@@ -22,7 +22,6 @@ import json
 import os
 import random
 import signal
-import subprocess
 import sys
 import time
 import uuid
@@ -31,6 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from tests.worker import Worker  # noqa: E402  (needs ROOT on the path)
 
 DOMAINS = ("privacy", "geopolitics", "lock_in", "security", "regulatory", "cost")
 VISIBILITY_TIMEOUT = 4
@@ -140,75 +141,6 @@ def check_environment() -> tuple[str, str]:
     except Exception as exc:
         _fail_setup(f"Redis at {redis_url} is not reachable ({exc}).")
     return database_url, redis_url
-
-
-class Worker:
-    """A `celery worker` subprocess in its own process group."""
-
-    def __init__(self, redis_url: str, concurrency: int, log_path: Path):
-        self.redis_url = redis_url
-        self.concurrency = concurrency
-        self.log_path = log_path
-        self.process: subprocess.Popen | None = None
-
-    def start(self, timeout: float = 30) -> None:
-        env = dict(
-            os.environ,
-            REDIS_URL=self.redis_url,
-            CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT),
-            LOG_LEVEL="WARNING",
-            # As in production: with DEBUG on, Django re-renders every statement (several
-            # MB per batch of results) into its query log.
-            DEBUG="0",
-        )
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                [
-                    str(Path(sys.executable).with_name("celery")),
-                    "-A",
-                    "governance",
-                    "worker",
-                    "-Q",
-                    "scoring,default",
-                    "--concurrency",
-                    str(self.concurrency),
-                    "-P",
-                    "prefork",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--without-heartbeat",
-                    "-l",
-                    "info",
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"worker exited:\n{self.tail()}")
-            if b" ready." in self.log_path.read_bytes():
-                return
-            time.sleep(0.1)
-        raise RuntimeError(f"worker did not start:\n{self.tail()}")
-
-    def signal(self, sig: int) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, sig)
-
-    def kill(self) -> None:
-        if self.process is None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-        self.process = None
-
-    def tail(self) -> str:
-        return self.log_path.read_text(errors="replace")[-3000:]
 
 
 def setup_django() -> None:
@@ -385,10 +317,10 @@ class Bench:
         while self.results_with(version, ids) < len(ids):
             if time.monotonic() > deadline:
                 raise RuntimeError(
-                    f"only {self.results_with(version, ids)}/{len(ids)} scored:\n{worker.tail()}"
+                    f"only {self.results_with(version, ids)}/{len(ids)} scored:\n{worker.log()}"
                 )
             if worker.process is None or worker.process.poll() is not None:
-                raise RuntimeError(f"worker died:\n{worker.tail()}")
+                raise RuntimeError(f"worker died:\n{worker.log()}")
             time.sleep(0.02)
         return time.perf_counter() - started
 
@@ -624,7 +556,18 @@ def main(argv: list[str]) -> int:
     # The benchmark consumes this Redis database's queues: start from empty ones.
     redis.Redis.from_url(redis_url).flushdb()
     log_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench_pipeline_{os.getpid()}.log"
-    worker = Worker(redis_url, args.concurrency, log_path)
+    worker = Worker(
+        redis_url,
+        log_path,
+        concurrency=args.concurrency,
+        env={
+            "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+            "LOG_LEVEL": "WARNING",
+            # As in production: with DEBUG on, Django re-renders every statement (several
+            # MB per batch of results) into its query log.
+            "DEBUG": "0",
+        },
+    )
     bench = Bench(args.assessments, args.baseline, args.concurrency, args.batch_size)
     report: dict = {"assessments": args.assessments, "questions": 100}
     try:

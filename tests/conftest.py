@@ -92,3 +92,35 @@ def _in_process_tasks(request):
         cache.clear()
     yield
     app.conf.task_always_eager = eager
+
+
+@pytest.fixture
+def celery_workers(tmp_path):
+    """celery_workers(queues=..., name=...) → a real Celery worker process (not yet started)
+    on Redis and the test database. Every worker made is killed at the end of the test, and
+    the suite's Redis database is emptied before and after, so no test consumes another's
+    leftovers. Tests using it are marked `worker` and `django_db(transaction=True)`: the
+    worker reads what the test committed."""
+    from django.db import connection
+
+    from tests.worker import Worker, database_url_of
+
+    redis_url = require_service("redis")
+    require_service("postgres")
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+    made: list[Worker] = []
+
+    def make(*, queues: str = "scoring,default", name: str = "worker", **env) -> Worker:
+        environment = {"DATABASE_URL": database_url_of(connection.settings_dict), **env}
+        worker = Worker(
+            redis_url, tmp_path / f"{name}.log", queues=queues, name=name, env=environment
+        )
+        made.append(worker)
+        return worker
+
+    yield make
+    for worker in made:
+        worker.kill()
+    redis.Redis.from_url(redis_url).flushdb()
