@@ -329,6 +329,11 @@ def _detail(request, assessment, *, decision_form=None, status=200):
             }
         )
         context["report_download_url"] = _report_download_url(context["report"])
+        # Asking again only does something when the decision came after the render (or the
+        # render failed), so only then is there a button for it.
+        context["report_outdated"] = bool(
+            context["report"] and report_services.decided_after_render(context["report"])
+        )
     if can_edit:
         from governance.respondents.selectors import respondent_link_list
 
@@ -438,11 +443,18 @@ def finding_edit(request, pk, finding_pk):
 def report_request(request, pk):
     assessment = _assessment(request, pk)
     try:
-        report_services.report_request(actor=request.user, assessment=assessment)
+        report = report_services.report_request(actor=request.user, assessment=assessment)
     except (StateConflict, ValidationError) as exc:
         messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
     else:
-        messages.success(request, "Report requested. It will be ready in a moment.")
+        # Without a broker the render has already run by now (after commit, in-process).
+        report.refresh_from_db(fields=["status"])
+        if report.status == ReportStatus.READY:
+            messages.success(request, "The report is ready to download.")
+        elif report.status == ReportStatus.FAILED:
+            messages.error(request, "The report could not be rendered; see the reason below.")
+        else:
+            messages.success(request, "Report requested. It will be ready in a moment.")
     return redirect(f"{reverse('assessments:detail', args=[pk])}#report")
 
 

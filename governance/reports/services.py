@@ -52,7 +52,7 @@ def _enqueue_on_commit(report_id: int) -> None:
     transaction.on_commit(lambda: _enqueue(report_id), robust=True)
 
 
-def _decided_after(report: Report) -> bool:
+def decided_after_render(report: Report) -> bool:
     """True when the reviewer decided after this report was rendered: the cover and
     summary must then show the decision, so the same row is rendered again."""
     assessment = report.assessment
@@ -83,7 +83,7 @@ def report_request(*, actor, assessment) -> Report:
             .first()
         )
         if report is not None:
-            if report.status == ReportStatus.FAILED or _decided_after(report):
+            if report.status == ReportStatus.FAILED or decided_after_render(report):
                 Report.objects.filter(pk=report.pk).update(
                     status=ReportStatus.PENDING, error="", started_at=None, completed_at=None
                 )
