@@ -213,19 +213,8 @@ class OfferingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Offering
-        fields = [
-            "id",
-            "vendor",
-            "name",
-            "kind",
-            "deployment",
-            "licence_type",
-            "licence_name",
-            "processing_regions",
-            "pricing_model",
-            "description",
-            "created_at",
-        ]
+        # As for vendors: the writable fields are exactly those the service accepts.
+        fields = ["id", "vendor", *services.OFFERING_FIELDS, "created_at"]
         read_only_fields = ["created_at"]
         validators: list = []
 
@@ -301,21 +290,7 @@ class UseCaseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = UseCase
-        fields = [
-            "id",
-            "organisation",
-            "vendor",
-            "offering",
-            "name",
-            "purpose",
-            "data_categories",
-            "business_criticality",
-            "eu_ai_act_class",
-            "people_affected",
-            "exposure",
-            "business_owner",
-            "created_at",
-        ]
+        fields = ["id", "organisation", "vendor", *services.USE_CASE_FIELDS, "created_at"]
         read_only_fields = ["created_at"]
         validators: list = []
 
