@@ -1,0 +1,40 @@
+"""Writes on assessments: answers, evidence, submission, decisions, findings and the policy.
+
+Every function checks the actor's role, validates, writes inside one transaction together
+with its audit event, and hands Celery work over only once that transaction has committed.
+One module per concept; callers import from here.
+"""
+
+from .answers import MAX_COMMENT_LENGTH, answers_save, evidence_add
+from .common import SubmitOutcome
+from .findings import FINDING_FIELDS, finding_update
+from .lifecycle import (
+    DECIDABLE_STATUSES,
+    assessment_create,
+    assessment_decide,
+    assessment_reopen,
+    assessment_retry,
+    assessment_submit,
+)
+from .policy import policy_current, policy_update
+from .rescoring import RESCORABLE_STATUSES, rescore_request, scoring_context
+
+__all__ = [
+    "DECIDABLE_STATUSES",
+    "FINDING_FIELDS",
+    "MAX_COMMENT_LENGTH",
+    "RESCORABLE_STATUSES",
+    "SubmitOutcome",
+    "answers_save",
+    "assessment_create",
+    "assessment_decide",
+    "assessment_reopen",
+    "assessment_retry",
+    "assessment_submit",
+    "evidence_add",
+    "finding_update",
+    "policy_current",
+    "policy_update",
+    "rescore_request",
+    "scoring_context",
+]

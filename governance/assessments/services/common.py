@@ -1,0 +1,91 @@
+"""What every write on assessments shares: who may write, the row lock, and handing
+work to Celery once the transaction has committed."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from governance.accounts.tenancy import Capability, require
+
+from ..models import (
+    Assessment,
+)
+from ..selectors import compiled_questionnaire
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class SubmitOutcome:
+    """What a submission achieved. `enqueued` is False when the broker could not be reached:
+    the submission is saved and the periodic sweep scores it later ("scoring delayed").
+
+    It is filled in when the transaction commits; a caller that wraps the service in its own
+    transaction sees the final value only after that commits."""
+
+    assessment: Assessment
+    enqueued: bool = False
+
+
+def _label(actor, actor_label: str | None) -> str:
+    if actor_label:
+        return actor_label
+    return actor.get_username() if actor is not None else "system"
+
+
+def _require_writer(actor, actor_label: str | None, organisation_id: int) -> None:
+    # A vendor respondent acts through a link, without an account; the view that resolved
+    # the link has already checked it, and says so with actor=None plus the link's label.
+    if actor is None:
+        if not actor_label or not actor_label.startswith("respondent:"):
+            raise PermissionDenied("Sign in to change this assessment.")
+        return
+    require(actor, Capability.EDIT, organisation_id)
+
+
+def _lock(assessment: Assessment) -> Assessment:
+    """Reload the row under a lock so that a concurrent submit and save cannot interleave."""
+    # The questionnaire comes along in the same query, so a save costs the same number of
+    # queries whether or not its compiled form is already cached.
+    return (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("questionnaire", "vendor")
+        .get(pk=assessment.pk)
+    )
+
+
+def _compiled(assessment: Assessment):
+    return compiled_questionnaire(assessment.questionnaire)
+
+
+def _refresh_caller_copy(target: Assessment, source: Assessment) -> None:
+    for field in source._meta.concrete_fields:
+        setattr(target, field.attname, getattr(source, field.attname))
+
+
+def _enqueue(task, *args) -> bool:
+    """Hand a task to the broker; False (and a log line) when the broker is unreachable."""
+    try:
+        task.apply_async(args=args)
+    except Exception:  # the broker's failure modes are many; the row keeps the state
+        logger.warning(
+            "Could not enqueue %s%r; the sweep will retry", task.name, args, exc_info=True
+        )
+        return False
+    return True
+
+
+def _enqueue_scoring_on_commit(outcome: SubmitOutcome, reason: str) -> None:
+    from ..tasks import score_assessment
+
+    pk = outcome.assessment.pk
+
+    def send():
+        outcome.enqueued = _enqueue(score_assessment, pk, reason)
+
+    # robust: even if sending raised past our own guard, the committed submission stands.
+    transaction.on_commit(send, robust=True)
