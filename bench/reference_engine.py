@@ -1,9 +1,9 @@
-"""A deliberately plain implementation of the scoring rules in /work/contract.md.
+"""A deliberately plain implementation of the scoring rules of README.md ("Scoring").
 
 It reads the questionnaire definition directly (no compiled lookups), recomputes everything on
 every call and shares no code with governance.scoring. It serves two purposes: the baseline in
 bench/bench_engine.py, and an oracle in tests/scoring/test_properties.py — two independent
-readings of the contract that must agree on random inputs.
+readings of the rules that must agree on random inputs.
 
 It assumes valid input (validation is tested separately) but normalises answers itself.
 """

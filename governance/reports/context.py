@@ -55,7 +55,7 @@ INHERENT_FACTOR_LABELS = {
     "exposure": "Exposure",
 }
 # A question "addresses" its framework references when it was answered with a risk below
-# the level at which the questionnaire must raise a finding (contract: finding at >= 50).
+# the level at which the questionnaire must raise a finding (the format: finding at >= 50).
 ADDRESSED_BELOW = 50
 
 

@@ -2,7 +2,8 @@
 
 Plain Python on purpose: no Django, no database. It takes a compiled questionnaire, answers,
 the vendor/use-case context and a policy, and returns a rating together with everything needed
-to explain it. The rules are specified in the project contract.
+to explain it. README.md ("Scoring") and docs/questionnaires.md state the rules;
+bench/reference_engine.py is a second, independent reading of them.
 """
 
 from .answers import (

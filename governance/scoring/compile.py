@@ -341,7 +341,7 @@ def _plan_entry(
 def compile_questionnaire(
     definition: Mapping[str, Any], *, content_hash: str | None = None
 ) -> CompiledQuestionnaire:
-    """Compile a questionnaire definition (contract format) for scoring.
+    """Compile a questionnaire definition (docs/questionnaires.md) for scoring.
 
     `content_hash` may be passed when the caller already holds the stored hash; otherwise it
     is computed from the canonical definition. Raises `DefinitionError` listing every

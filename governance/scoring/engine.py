@@ -3,7 +3,7 @@
 `score()` is the hot path (bulk re-scoring after a policy change, what-if views), so it walks
 the precompiled plan once, validating and normalising answers inline, and assembles the
 canonical JSON of the answers from fragments prepared at compile time instead of building and
-re-sorting a dict. The rules are those of the project contract; bench/reference_engine.py
+re-sorting a dict. The rules are those of README.md ("Scoring"); bench/reference_engine.py
 restates them plainly and property tests keep the two in agreement.
 
 Bands and tiers are read from the score rounded to two decimals, so the published number and

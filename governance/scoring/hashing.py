@@ -72,7 +72,7 @@ _QUESTION_DEFAULTS: tuple[tuple[str, Any], ...] = (
 
 
 def canonical_definition(definition: Mapping[str, Any]) -> dict[str, Any]:
-    """The definition with the contract's defaults filled in and without `status`.
+    """The definition with the format's defaults filled in and without `status`.
 
     This is the content that `content_hash` covers: publishing, retiring or re-importing a
     questionnaire must not change its hash, while any change to what is asked or how it is

@@ -80,7 +80,7 @@ class ScoreOutcome:
     findings: tuple[Finding, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON data in the contract's shape, floats rounded to two decimals."""
+        """Plain JSON data as published (API, PDF attachment), floats to two decimals."""
         inh = self.inherent
         return {
             "engine_version": self.engine_version,
