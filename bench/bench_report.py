@@ -6,7 +6,9 @@ Builds a scored 100-question assessment (with the real engine) in a throw-away S
 database, then in the same run times
   * our whole pipeline — context from the stored result, Django template, WeasyPrint layout,
     JSON attachment, PDF/A-3b — and
-  * WeasyPrint alone rendering the very same HTML to a plain PDF,
+  * WeasyPrint alone rendering the very same HTML to a plain PDF, and
+  * WeasyPrint alone rendering the report's words as plain paragraphs (its pace on text
+    alone, the reference for what the layout itself costs),
 and reports the median of each and their ratio. Peak memory (RSS high-water mark) is measured
 in a child process that renders a ~30-page report and nothing else.
 
@@ -73,13 +75,47 @@ def build_result(questions: int, *, long_comments: bool):
 
 def weasyprint_alone(html: str) -> tuple[float, float]:
     """(wall seconds, CPU seconds) of WeasyPrint rendering the HTML to a plain PDF."""
+    wall, cpu, _pages = weasyprint_pages(html)
+    return wall, cpu
+
+
+def weasyprint_pages(html: str) -> tuple[float, float, int]:
+    """(wall seconds, CPU seconds, pages) of WeasyPrint rendering the HTML to a plain PDF."""
     from weasyprint import HTML
 
     from governance.reports.rendering import base_url
 
     started, cpu = time.perf_counter(), time.process_time()
-    HTML(string=html, base_url=base_url()).render().write_pdf()
-    return time.perf_counter() - started, time.process_time() - cpu
+    document = HTML(string=html, base_url=base_url()).render()
+    document.write_pdf()
+    return time.perf_counter() - started, time.process_time() - cpu, len(document.pages)
+
+
+def plain_text_html(pdf: bytes) -> str:
+    """The report's own words as plain paragraphs, in its font, size and page margins.
+
+    This is what "WeasyPrint's own pace" means for this much text: the same words with no
+    cards, pills, tables or charts. The gap between it and the report is the layout's cost.
+    """
+    from html import escape
+
+    from governance.reports.verify import read_pdf
+
+    reader, _attachment = read_pdf(pdf)
+    lines = [
+        line.strip()
+        for page in reader.pages
+        for line in (page.extract_text() or "").splitlines()
+        if line.strip()
+    ]
+    # About six printed lines a paragraph, as in running prose.
+    paragraphs = [" ".join(lines[i : i + 6]) for i in range(0, len(lines), 6)]
+    body = "".join(f"<p>{escape(text)}</p>" for text in paragraphs)
+    return (
+        '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+        '<link rel="stylesheet" href="reports/report.css"></head>'
+        f"<body>{body}</body></html>"
+    )
 
 
 def pipeline(result) -> tuple[float, float, int, str, int]:
@@ -120,17 +156,19 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="bench-report-") as workdir:
         setup_django(workdir)
-        from governance.reports.rendering import harfbuzz_subsetting
+        from governance.reports.rendering import harfbuzz_subsetting, render_assessment
 
         result = build_result(args.questions, long_comments=False)
         # Warm-up: templates compiled, fonts loaded and caches filled for both sides.
         _s, _c, pages, html, size = pipeline(result)
+        report = render_assessment(result).data
         if args.save:
-            from governance.reports.rendering import render_assessment
-
-            Path(args.save).write_bytes(render_assessment(result).data)
+            Path(args.save).write_bytes(report)
         weasyprint_alone(html)
-        ours, alone, ours_cpu, alone_cpu = [], [], [], []
+        plain_html = plain_text_html(report)
+        weasyprint_pages(plain_html)
+        ours, alone, ours_cpu, alone_cpu, plain_cpu = [], [], [], [], []
+        plain_pages = 0
         for _ in range(args.runs):
             # Interleaved, so a busy machine slows both sides alike.
             seconds, cpu, pages, html, size = pipeline(result)
@@ -139,6 +177,8 @@ def main() -> int:
             seconds_alone, cpu_alone = weasyprint_alone(html)
             alone.append(seconds_alone)
             alone_cpu.append(cpu_alone)
+            _wall, cpu_plain, plain_pages = weasyprint_pages(plain_html)
+            plain_cpu.append(cpu_plain)
         hb = harfbuzz_subsetting()
 
     child = subprocess.run(
@@ -162,6 +202,8 @@ def main() -> int:
     alone_cpu_median = statistics.median(alone_cpu)
     overhead = cpu_median / alone_cpu_median - 1
     per_20_pages = cpu_median / pages * 20
+    plain_cpu_median = statistics.median(plain_cpu)
+    plain_per_20_pages = plain_cpu_median / plain_pages * 20
     figures = {
         "questions": args.questions,
         "pages": pages,
@@ -175,6 +217,9 @@ def main() -> int:
         "ratio_to_weasyprint_alone": round(cpu_median / alone_cpu_median, 3),
         "wall_ratio_to_weasyprint_alone": round(ours_median / alone_median, 3),
         "overhead_percent": round(overhead * 100, 1),
+        "plain_text_pages": plain_pages,
+        "plain_text_cpu_seconds": round(plain_cpu_median, 3),
+        "plain_text_cpu_seconds_per_20_pages": round(plain_per_20_pages, 3),
         "memory_report_pages": memory["pages"],
         "peak_rss_mb": round(memory["peak_rss_mb"], 1),
         "harfbuzz_subsetting": hb,
@@ -212,6 +257,11 @@ def main() -> int:
         f"  ratio: {cpu_median / alone_cpu_median:.3f} → overhead {overhead * 100:+.1f} % "
         f"(target ≤ {TARGET_OVERHEAD * 100:.0f} %; wall-clock ratio "
         f"{ours_median / alone_median:.3f})"
+    )
+    print(
+        f"  the same words as plain paragraphs (WeasyPrint alone): {plain_pages} pages, "
+        f"{plain_cpu_median:.2f} s CPU ({plain_per_20_pages:.2f} s per 20 pages): the report's "
+        f"layout costs {cpu_median / plain_cpu_median:.1f}× its text"
     )
     print(
         f"  peak RSS rendering a {memory['pages']}-page report: "
