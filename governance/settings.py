@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "governance.assessments",
     "governance.reports",
     "governance.respondents",
+    "governance.screening",
     "governance.web",
 ]
 
@@ -278,6 +279,10 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+# Watchlist screening: the largest list file accepted (the full Consolidated Screening List
+# is a few tens of MB) and the name similarity (0-100) from which a listed party is a hit.
+WATCHLIST_MAX_BYTES = env_int("WATCHLIST_MAX_BYTES", 200 * 1024 * 1024)
+SCREENING_MATCH_THRESHOLD = env_int("SCREENING_MATCH_THRESHOLD", 88)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

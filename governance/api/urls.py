@@ -7,12 +7,21 @@ from rest_framework.routers import DefaultRouter
 from governance.assessments import api as assessments_api
 from governance.questionnaires import api as questionnaires_api
 from governance.reports import api as reports_api
+from governance.screening import api as screening_api
 from governance.vendors import api as vendors_api
 
 from . import auth, members
 
 router = DefaultRouter()
-for module in (auth, members, vendors_api, questionnaires_api, assessments_api, reports_api):
+for module in (
+    auth,
+    members,
+    vendors_api,
+    questionnaires_api,
+    assessments_api,
+    reports_api,
+    screening_api,
+):
     module.register(router)
 
 urlpatterns = [

@@ -89,7 +89,13 @@ def vendor_edit(request, pk):
 
 @page()
 def vendor_detail(request, pk):
-    vendor = _vendor(request, pk)
+    return render_vendor_detail(request, _vendor(request, pk))
+
+
+def render_vendor_detail(request, vendor, *, status: int = 200, **extra):
+    """The vendor page; the screening views re-render it with a form's errors."""
+    from governance.screening.views import screening_context
+
     offerings = selectors.offering_list(user=request.user, vendor_id=vendor.pk)
     use_cases = selectors.use_case_list(user=request.user, vendor_id=vendor.pk)
     contacts = selectors.contact_list(user=request.user, vendor_id=vendor.pk)
@@ -100,19 +106,18 @@ def vendor_detail(request, pk):
         .order_by("-created_at")
     )
     results = vendor_results(vendor=vendor)
-    return render(
-        request,
-        "vendors/detail.html",
-        {
-            "vendor": vendor,
-            "offerings": offerings,
-            "use_cases": use_cases,
-            "contacts": contacts,
-            "assessments": assessments,
-            "trend": charts.trend(results),
-            "contact_form": ContactForm(prefix="contact"),
-        },
-    )
+    context = {
+        "vendor": vendor,
+        "offerings": offerings,
+        "use_cases": use_cases,
+        "contacts": contacts,
+        "assessments": assessments,
+        "trend": charts.trend(results),
+        "contact_form": ContactForm(prefix="contact"),
+        **screening_context(request, vendor),
+        **extra,
+    }
+    return render(request, "vendors/detail.html", context, status=status)
 
 
 def _child_form(request, *, vendor, form, template, create, title, success):

@@ -18,4 +18,5 @@ urlpatterns = [
     path("assessments/", include("governance.assessments.urls")),
     path("questionnaires/", include("governance.questionnaires.urls")),
     path("", include("governance.respondents.urls")),
+    path("", include("governance.screening.urls")),
 ]

@@ -45,3 +45,16 @@ def test_demo_assessments_are_scored_decided_and_idempotent(capsys):
 
     call_command("load_demo", password="demo-password-123")
     assert Assessment.objects.count() == 7
+
+
+def test_the_demo_screens_every_vendor_against_the_sample_list():
+    from governance.screening.models import Screening, WatchlistImport
+
+    call_command("load_demo", password="demo-password-123")
+    call_command("load_demo", password="demo-password-123")
+    (watchlist,) = WatchlistImport.objects.all()
+    assert watchlist.is_sample
+    outcomes = dict(Screening.objects.values_list("vendor__name", "status"))
+    assert len(outcomes) == 8, "each vendor screened once, however often the demo loads"
+    assert outcomes.pop("Zhipu AI") == "potential_match"
+    assert set(outcomes.values()) == {"clear"}

@@ -57,9 +57,14 @@ def world(people, vendor, assessment, django_capture_on_commit_callbacks):
     from governance.questionnaires.services import questionnaire_export, questionnaire_import
     from governance.reports.services import report_request
     from governance.respondents.services import respondent_link_create
+    from governance.screening.services import vendor_screen
     from governance.vendors.services import contact_create
+    from tests.screening.factories import load_list
 
     offering = vendor.offerings.first()
+    load_list([{"name": "Mistral AI SAS", "source": "Test list"}])
+    screening = vendor_screen(actor=people.assessor, vendor=vendor)
+    assert screening.status == "potential_match"
     contact = contact_create(actor=people.admin, vendor=vendor, data={"name": "Ana Ruiz"})
     own_questionnaire = questionnaire_import(
         actor=people.admin,
@@ -113,6 +118,7 @@ def world(people, vendor, assessment, django_capture_on_commit_callbacks):
         },
         "respondents": {"pk": assessment.pk, "link_pk": link.pk},
         "reports": {"pk": report.pk},
+        "screening": {"pk": vendor.pk, "screening_pk": screening.pk},
         "questionnaires": {"pk": own_questionnaire.pk},
         "start": f"{reverse('assessments:start')}?{urlencode({'vendor': vendor.pk})}",
     }

@@ -59,6 +59,9 @@ class Command(BaseCommand):
         from governance.assessments.demo import load_demo_assessments
 
         assessments = load_demo_assessments(org)
+        from governance.screening.demo import load_demo_screening
+
+        load_demo_screening(org)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo organisation '{org.name}': {Vendor.objects.filter(organisation=org).count()}"

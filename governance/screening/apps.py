@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ScreeningConfig(AppConfig):
+    name = "governance.screening"
+    verbose_name = "Watchlist screening"

@@ -1,0 +1,228 @@
+"""Writes on watchlist screening: loading a list (an operator's job, from the command line)
+and screening a vendor and disposing of its hits (members of the vendor's organisation)."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import threading
+from collections import OrderedDict
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from governance.accounts.audit import audit_record
+from governance.accounts.tenancy import Capability, can, require
+from governance.errors import StateConflict
+
+from .matching import Candidate, Matcher
+from .models import Disposition, Screening, ScreeningStatus, WatchlistEntry, WatchlistImport
+from .parsing import WatchlistInvalid, parse_watchlist
+
+BATCH = 2000
+# The fields of a vendor that name it, in the order a reviewer reads them.
+SCREENED_FIELDS = (("name", "name"), ("legal_name", "legal name"), ("parent_company", "parent"))
+
+
+def watchlist_load(
+    *,
+    data: bytes,
+    file_name: str,
+    label: str,
+    published_on: datetime.date | None = None,
+    is_sample: bool = False,
+) -> tuple[WatchlistImport, bool]:
+    """Load a list file whole; (the import, True) — or (the earlier import, False) when the
+    same file was loaded before. Raises parsing.WatchlistInvalid naming every problem."""
+    limit = settings.WATCHLIST_MAX_BYTES
+    if len(data) > limit:
+        raise WatchlistInvalid([f"the file is {len(data):,} bytes; the limit is {limit:,}"])
+    digest = hashlib.sha256(data).hexdigest()
+    existing = WatchlistImport.objects.filter(sha256=digest).first()
+    if existing is not None:
+        return existing, False
+    entries = parse_watchlist(data, file_name)
+    try:
+        with transaction.atomic():
+            watchlist = WatchlistImport.objects.create(
+                label=label[:200],
+                file_name=file_name[-255:],
+                sha256=digest,
+                published_on=published_on,
+                entry_count=len(entries),
+                is_sample=is_sample,
+            )
+            rows = [
+                WatchlistEntry(
+                    watchlist=watchlist,
+                    source=e.source,
+                    name=e.name,
+                    alt_names=e.alt_names,
+                    entity_type=e.entity_type,
+                    countries=e.countries,
+                    programs=e.programs,
+                    start_date=e.start_date,
+                    remarks=e.remarks,
+                    source_url=e.source_url,
+                )
+                for e in entries
+            ]
+            WatchlistEntry.objects.bulk_create(rows, batch_size=BATCH)
+    except IntegrityError:  # the same file, loaded at the same moment by someone else
+        return WatchlistImport.objects.get(sha256=digest), False
+    return watchlist, True
+
+
+def current_watchlist() -> WatchlistImport | None:
+    """The list in force: the one loaded last. An official list always wins over the demo's
+    illustrative sample, whenever either was loaded."""
+    return WatchlistImport.objects.order_by("is_sample", "-imported_at", "-id").first()
+
+
+class _MatcherCache:
+    """Prepared matchers of the last few lists, per process: a list never changes once
+    loaded, so preparing its tens of thousands of names once serves every screening."""
+
+    def __init__(self, size: int = 2):
+        self._size = size
+        self._items: OrderedDict[tuple[int, str], Matcher] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, watchlist: WatchlistImport) -> Matcher:
+        # Keyed by content as well as id: an id can come back after a rolled-back load.
+        key = (watchlist.pk, watchlist.sha256)
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        candidates = []
+        for entry_id, name, alt_names in WatchlistEntry.objects.filter(
+            watchlist_id=watchlist.pk
+        ).values_list("id", "name", "alt_names"):
+            candidates.append(Candidate(entry_id, name))
+            candidates.extend(Candidate(entry_id, alt) for alt in alt_names or [])
+        matcher = Matcher(candidates)
+        with self._lock:
+            self._items[key] = matcher
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return matcher
+
+
+matchers = _MatcherCache()
+
+
+def _hits(watchlist: WatchlistImport, vendor, names: list[tuple[str, str]]) -> list[dict]:
+    matches = matchers.get(watchlist).match(names, settings.SCREENING_MATCH_THRESHOLD)
+    if not matches:
+        return []
+    entries = WatchlistEntry.objects.in_bulk([m.entry for m in matches])
+    vendor_countries = {
+        str(c) for c in (vendor.headquarters_country.code, vendor.parent_country.code) if c
+    }
+    hits = []
+    for match in matches:
+        entry = entries[match.entry]
+        hits.append(
+            {
+                "entry": entry.pk,
+                "name": entry.name,
+                "alt_names": entry.alt_names,
+                "matched_name": match.listed_name,
+                "source": entry.source,
+                "programs": entry.programs,
+                "countries": entry.countries,
+                "start_date": entry.start_date,
+                "remarks": entry.remarks[:1000],
+                "source_url": entry.source_url,
+                "field": match.field,
+                "value": match.value,
+                "score": match.score,
+                "same_country": bool(vendor_countries & set(entry.countries)),
+            }
+        )
+    return hits
+
+
+def vendor_screen(*, actor, vendor) -> Screening:
+    """Screen the vendor's names against the list in force and keep the outcome."""
+    require(actor, Capability.EDIT, vendor.organisation_id)
+    watchlist = current_watchlist()
+    if watchlist is None:
+        raise StateConflict(
+            "No watchlist has been loaded yet. An operator loads one with "
+            "`python manage.py load_watchlist FILE`."
+        )
+    names = [
+        [label, getattr(vendor, attribute).strip()]
+        for attribute, label in SCREENED_FIELDS
+        if getattr(vendor, attribute, "").strip()
+    ]
+    hits = _hits(watchlist, vendor, [(label, value) for label, value in names])
+    screening = Screening(
+        organisation_id=vendor.organisation_id,
+        vendor=vendor,
+        watchlist=watchlist,
+        list_label=str(watchlist)[:250],
+        list_sha256=watchlist.sha256,
+        names=names,
+        hits=hits,
+        status=ScreeningStatus.POTENTIAL_MATCH if hits else ScreeningStatus.CLEAR,
+        screened_by=actor,
+    )
+    screening.full_clean(exclude=["organisation", "vendor", "watchlist", "screened_by"])
+    with transaction.atomic():
+        screening.save()
+        audit_record(
+            actor=actor,
+            organisation_id=vendor.organisation_id,
+            action="vendor.screen",
+            obj=screening,
+            after={
+                "vendor": vendor.pk,
+                "list": screening.list_label,
+                "list_sha256": watchlist.sha256,
+                "status": screening.status,
+                "hits": [[h["name"], h["source"], h["score"]] for h in hits],
+            },
+        )
+    return screening
+
+
+def screening_dispose(*, actor, screening: Screening, disposition: str, note: str) -> Screening:
+    """A reviewer's verdict on a potential match: a false positive, or a confirmed match."""
+    if not can(actor, Capability.DECIDE, screening.organisation_id):
+        raise PermissionDenied("Only reviewers and administrators dispose of screening hits.")
+    if screening.status != ScreeningStatus.POTENTIAL_MATCH:
+        raise StateConflict("This screening found no match; there is nothing to dispose of.")
+    errors = {}
+    if disposition not in (Disposition.FALSE_POSITIVE, Disposition.CONFIRMED):
+        errors["disposition"] = ["Choose false_positive or confirmed."]
+    note = (note or "").strip()
+    if not note:
+        errors["note"] = ["Say why: the reviewer after you reads this."]
+    elif len(note) > 5000 or "\x00" in note:
+        errors["note"] = ["Keep the note under 5,000 characters of plain text."]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Screening.objects.select_for_update().get(pk=screening.pk)
+        before = {"disposition": locked.disposition, "note": locked.disposition_note}
+        locked.disposition = disposition
+        locked.disposition_note = note
+        locked.disposed_at = timezone.now()
+        locked.disposed_by = actor
+        locked.save(update_fields=["disposition", "disposition_note", "disposed_at", "disposed_by"])
+        audit_record(
+            actor=actor,
+            organisation_id=locked.organisation_id,
+            action="screening.dispose",
+            obj=locked,
+            before=before,
+            after={"disposition": disposition, "note": note},
+        )
+    for attribute in ("disposition", "disposition_note", "disposed_at", "disposed_by_id"):
+        setattr(screening, attribute, getattr(locked, attribute))
+    return screening

@@ -1,0 +1,98 @@
+"""Screening on the vendor page: screen now, read the outcome, dispose of a potential match."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from governance.accounts.tenancy import Capability, can
+from governance.errors import StateConflict
+from governance.vendors import selectors as vendor_selectors
+from governance.web.access import apply_validation_error, get_or_404, page
+
+from . import selectors, services
+from .forms import DispositionForm
+
+HISTORY = 5
+
+
+def screening_context(request, vendor) -> dict:
+    """What the vendor page shows of screening: the latest outcome and a few before it."""
+    screenings = list(selectors.screening_list(user=request.user, vendor_id=vendor.pk)[:HISTORY])
+    latest = screenings[0] if screenings else None
+    return {
+        "screening": latest,
+        "earlier_screenings": screenings[1:],
+        "watchlist": services.current_watchlist(),
+        "can_dispose": latest is not None
+        and latest.status == "potential_match"
+        and can(request.user, Capability.DECIDE, vendor.organisation_id),
+        "disposition_form": DispositionForm(prefix="screening"),
+    }
+
+
+def _vendor(request, pk):
+    return get_or_404(
+        lambda **kw: vendor_selectors.vendor_list(
+            user=request.user, organisation_id=request.organisation_id
+        ).get(**kw),
+        pk=pk,
+    )
+
+
+def _back(vendor):
+    return redirect(f"{reverse('vendors:detail', args=[vendor.pk])}#screening")
+
+
+@require_POST
+@page(Capability.EDIT)
+def screen(request, pk):
+    vendor = _vendor(request, pk)
+    try:
+        screening = services.vendor_screen(actor=request.user, vendor=vendor)
+    except StateConflict as exc:
+        messages.error(request, exc.message)
+    else:
+        if screening.hits:
+            count = len(screening.hits)
+            messages.warning(
+                request,
+                f"Potential match: {count} listed part{'y' if count == 1 else 'ies'} to review.",
+            )
+        else:
+            messages.success(request, f"No match on {screening.list_label}.")
+    return _back(vendor)
+
+
+@require_POST
+@page(Capability.DECIDE)
+def dispose(request, pk, screening_pk):
+    from governance.vendors.views import render_vendor_detail
+
+    vendor = _vendor(request, pk)
+    screening = get_or_404(
+        lambda **kw: selectors.screening_list(user=request.user, vendor_id=vendor.pk).get(**kw),
+        pk=screening_pk,
+    )
+    form = DispositionForm(request.POST, prefix="screening")
+    if form.is_valid():
+        try:
+            services.screening_dispose(
+                actor=request.user,
+                screening=screening,
+                disposition=form.cleaned_data["disposition"],
+                note=form.cleaned_data["note"],
+            )
+        except StateConflict as exc:
+            messages.error(request, exc.message)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, f"Recorded: {screening.get_disposition_display().lower()}.")
+            return _back(vendor)
+        if not form.errors:  # a state conflict: its message says why
+            return _back(vendor)
+    return render_vendor_detail(request, vendor, status=400, disposition_form=form)

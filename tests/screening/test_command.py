@@ -1,0 +1,52 @@
+"""`manage.py load_watchlist`: loads a list, says so, and explains a bad file."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from governance.screening.models import WatchlistImport
+from tests.screening.factories import ZHIPU
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args) -> str:
+    out = StringIO()
+    call_command("load_watchlist", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_a_list_is_loaded_and_loading_it_again_changes_nothing(tmp_path):
+    path = tmp_path / "csl.json"
+    path.write_text(json.dumps({"results": [ZHIPU]}))
+    assert "Loaded 1 entries from csl.json" in run(str(path), "--published-on", "2025-01-20")
+    watchlist = WatchlistImport.objects.get()
+    assert str(watchlist.published_on) == "2025-01-20"
+    assert watchlist.label == "Consolidated Screening List (trade.gov)"
+    assert "already loaded" in run(str(path))
+    assert WatchlistImport.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "args", "message"),
+    [
+        ('[{"source": "EL"}, {"name": "X"}]', [], "entry 1: the name is missing"),
+        ('[{"name": "X", "source": "EL"}]', ["--published-on", "20/01/2025"], "not a date"),
+        ('[{"name": "X", "source": "EL"}]', ["--label", " "], "must not be empty"),
+    ],
+)
+def test_bad_input_is_a_readable_error_and_loads_nothing(tmp_path, content, args, message):
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    with pytest.raises(CommandError, match=message):
+        run(str(path), *args)
+    assert not WatchlistImport.objects.exists()
+
+
+def test_a_missing_file_is_named():
+    with pytest.raises(CommandError, match=r"no-such\.csv: no such file"):
+        run("no-such.csv")

@@ -1,0 +1,96 @@
+"""Watchlist screening on the vendor page."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from governance.screening.models import Screening
+from governance.screening.services import vendor_screen
+from tests.screening.factories import load_list
+
+LISTED_MISTRAL = {
+    "name": "Mistral AI SAS",
+    "alt_names": ["Mistral"],
+    "source": "Test list (TL)",
+    "addresses": [{"country": "FR"}],
+    "start_date": "2024-02-01",
+}
+
+
+@pytest.fixture
+def listed(db):
+    return load_list([LISTED_MISTRAL], label="Test list")
+
+
+def page(client, vendor):
+    return client.get(reverse("vendors:detail", args=[vendor.pk]))
+
+
+def test_without_a_list_the_page_says_how_to_load_one(client, people, vendor):
+    client.force_login(people.assessor)
+    body = page(client, vendor).content.decode()
+    assert "No watchlist is loaded" in body
+    assert "Screen now" not in body
+
+
+def test_an_assessor_screens_and_sees_the_hit(client, people, vendor, listed):
+    client.force_login(people.assessor)
+    assert "Not screened yet." in page(client, vendor).content.decode()
+    response = client.post(reverse("screening:screen", args=[vendor.pk]), follow=True)
+    body = response.content.decode()
+    assert "Potential match: 1 listed party to review." in body
+    assert "Mistral AI SAS" in body
+    assert "Test list (TL)" in body
+    assert "same country" in body
+    assert "2024-02-01" in body
+    # Disposing is the reviewer's call, not the assessor's.
+    assert "Record verdict" not in body
+    assert "A reviewer or administrator records" in body
+
+
+def test_a_reviewer_records_a_verdict_and_a_missing_reason_is_a_form_error(
+    client, people, vendor, listed
+):
+    screening = vendor_screen(actor=people.assessor, vendor=vendor)
+    client.force_login(people.reviewer)
+    body = page(client, vendor).content.decode()
+    assert "Record verdict" in body
+    assert "Screen now" not in body  # reviewers do not edit vendors
+    url = reverse("screening:dispose", args=[vendor.pk, screening.pk])
+    response = client.post(url, {"screening-disposition": "false_positive", "screening-note": ""})
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    screening.refresh_from_db()
+    assert screening.disposition == ""
+    response = client.post(
+        url,
+        {"screening-disposition": "false_positive", "screening-note": "Our Mistral is not it."},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "Recorded: false positive." in body
+    assert "Our Mistral is not it." in body
+    screening.refresh_from_db()
+    assert (screening.disposition, screening.disposed_by) == ("false_positive", people.reviewer)
+
+
+def test_a_clear_screening_shows_no_table(client, people, vendor):
+    load_list([{"name": "Nothing Alike Holdings", "source": "Test list"}])
+    client.force_login(people.admin)
+    response = client.post(reverse("screening:screen", args=[vendor.pk]), follow=True)
+    body = response.content.decode()
+    assert "No match on Test list" in body
+    assert "Listed party" not in body
+    assert Screening.objects.get().status == "clear"
+
+
+def test_a_viewer_sees_the_outcome_but_no_controls(client, people, vendor, listed):
+    vendor_screen(actor=people.assessor, vendor=vendor)
+    client.force_login(people.viewer)
+    body = page(client, vendor).content.decode()
+    assert "Potential match" in body
+    assert "Screen now" not in body
+    assert "Record verdict" not in body
+    assert client.post(reverse("screening:screen", args=[vendor.pk])).status_code == 403
+    assert Screening.objects.count() == 1
