@@ -165,7 +165,7 @@ def vendor_screen(*, actor, vendor) -> Screening:
         organisation_id=vendor.organisation_id,
         vendor=vendor,
         watchlist=watchlist,
-        list_label=str(watchlist)[:250],
+        list_label=watchlist.label[:250],
         list_sha256=watchlist.sha256,
         names=names,
         hits=hits,
