@@ -90,3 +90,20 @@ def test_the_score_is_symmetric_and_word_based():
 def test_the_threshold_is_the_caller_s(matcher):
     assert hits(matcher, "Zhippu") == [(1, 90)]
     assert matcher.match([("name", "Zhippu")], threshold=95) == []
+
+
+def test_common_words_of_the_list_count_for_little():
+    # In a list where "Dubai" and "aviation" are everywhere, sharing them is not a match;
+    # the distinctive word decides.
+    fillers = [Candidate(100 + n, f"Dubai Brand{n} Aviation") for n in range(50)]
+    matcher = Matcher([Candidate(1, "Dubai Jumeka Aviation Limited"), *fillers])
+    assert matcher.match([("name", "Dubai Jemoka Aviation")]) == []
+    assert [m.entry for m in matcher.match([("name", "Dubai Jumeka Aviation")])] == [1]
+    assert [m.entry for m in matcher.match([("name", "Jumeka")])] == [1]
+
+
+def test_every_word_of_the_shorter_name_must_have_a_close_word():
+    matcher = Matcher([Candidate(1, "Zhipu Huazhang Kexue")])
+    # Two words exact and one unrelated: a different party, however the mean comes out.
+    assert matcher.match([("name", "Zhipu Huazhang Qwerty")]) == []
+    assert [m.entry for m in matcher.match([("name", "Zhipu Huazhang Kexeu")])] == [1]
