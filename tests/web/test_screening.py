@@ -94,3 +94,16 @@ def test_a_viewer_sees_the_outcome_but_no_controls(client, people, vendor, liste
     assert "Record verdict" not in body
     assert client.post(reverse("screening:screen", args=[vendor.pk])).status_code == 403
     assert Screening.objects.count() == 1
+
+
+def test_screenings_and_verdicts_read_as_words_in_the_activity_feed(client, people, vendor, listed):
+    from governance.screening.services import screening_dispose
+
+    screening = vendor_screen(actor=people.assessor, vendor=vendor)
+    screening_dispose(
+        actor=people.reviewer, screening=screening, disposition="confirmed", note="Same entity."
+    )
+    client.force_login(people.viewer)
+    body = client.get(reverse("dashboard")).content.decode()
+    assert "screened vendor" in body
+    assert "recorded a verdict on screening" in body

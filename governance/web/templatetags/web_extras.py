@@ -17,6 +17,8 @@ VERBS = {
     "add": "added",
     "score": "scored",
     "request": "requested",
+    "screen": "screened",
+    "dispose": "recorded a verdict on",
 }
 
 
