@@ -70,6 +70,12 @@ def watchlist_load(
                 for e in entries
             ]
             WatchlistEntry.objects.bulk_create(rows, batch_size=BATCH)
+            # Only the list in force is matched against. Older lists keep their import row
+            # (label, date, hash, size) as history, and every screening keeps copies of its
+            # hits, so their entries can go: a daily list would otherwise add tens of
+            # thousands of rows a day.
+            in_force = current_watchlist()
+            WatchlistEntry.objects.exclude(watchlist=in_force).delete()
     except IntegrityError:  # the same file, loaded at the same moment by someone else
         return WatchlistImport.objects.get(sha256=digest), False
     return watchlist, True

@@ -50,3 +50,11 @@ def test_bad_input_is_a_readable_error_and_loads_nothing(tmp_path, content, args
 def test_a_missing_file_is_named():
     with pytest.raises(CommandError, match=r"no-such\.csv: no such file"):
         run("no-such.csv")
+
+
+def test_an_oversized_file_is_refused_before_it_is_read(tmp_path, settings):
+    settings.WATCHLIST_MAX_BYTES = 10
+    path = tmp_path / "big.csv"
+    path.write_text("name,source\n" + "X,EL\n" * 10)
+    with pytest.raises(CommandError, match="the limit is 10"):
+        run(str(path))

@@ -83,8 +83,11 @@ def test_screening_finds_the_listed_party_and_keeps_a_copy_of_the_hit(people):
     assert event.organisation_id == people.org.pk
     assert event.after["status"] == "potential_match"
 
-    # Replacing the list does not change what this screening recorded.
-    load_list([BLOCKED], label="Newer")
+    # Replacing the list does not change what this screening recorded, though the old
+    # list's entries are gone (only the list in force is kept whole).
+    newer = load_list([BLOCKED], label="Newer")
+    assert set(WatchlistEntry.objects.values_list("watchlist_id", flat=True)) == {newer.pk}
+    assert WatchlistImport.objects.count() == 2
     screening.refresh_from_db()
     assert screening.hits[0]["name"] == ZHIPU["name"]
     assert services.vendor_screen(actor=people.assessor, vendor=vendor).status == "clear"

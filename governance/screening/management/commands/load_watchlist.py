@@ -1,6 +1,7 @@
 import datetime
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from governance.screening.parsing import WatchlistInvalid
@@ -42,6 +43,12 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"--published-on {published_on!r} is not a date (YYYY-MM-DD)."
                 ) from None
+        limit = settings.WATCHLIST_MAX_BYTES
+        if path.stat().st_size > limit:
+            raise CommandError(
+                f"{path.name} is {path.stat().st_size:,} bytes; the limit is {limit:,} "
+                "(WATCHLIST_MAX_BYTES)."
+            )
         if not label.strip():
             raise CommandError("--label must not be empty.")
         try:
