@@ -31,6 +31,14 @@ class People:
         return getattr(self, role)
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """`people` hashes five passwords per test; the production hasher's deliberate cost
+    (about half a second each here) would dominate the suite without testing anything.
+    Log-in tests work the same with any hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def people(db, django_user_model):
     from governance.accounts.models import Membership, Organisation

@@ -14,13 +14,6 @@ def pytest_configure(config):
     )
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """The permission matrix builds five users per test; PBKDF2's deliberate slowness
-    would dominate the run. Login tests work the same with any hasher."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def client_for(people):
     """client_for("viewer") → an APIClient acting as that member of people.org."""
