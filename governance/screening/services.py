@@ -152,10 +152,14 @@ def _hits(watchlist: WatchlistImport, vendor, names: list[tuple[str, str]]) -> l
     return hits
 
 
-def vendor_screen(*, actor, vendor) -> Screening:
-    """Screen the vendor's names against the list in force and keep the outcome."""
-    require(actor, Capability.EDIT, vendor.organisation_id)
-    watchlist = current_watchlist()
+def vendor_screen(*, actor, vendor, watchlist: WatchlistImport | None = None) -> Screening:
+    """Screen the vendor's names against the list in force and keep the outcome.
+
+    `actor=None` is the system (after an operator loads a new list); anyone else needs to
+    edit the vendor's organisation."""
+    if actor is not None:
+        require(actor, Capability.EDIT, vendor.organisation_id)
+    watchlist = watchlist or current_watchlist()
     if watchlist is None:
         raise StateConflict(
             "No watchlist has been loaded yet. An operator loads one with "
@@ -176,7 +180,7 @@ def vendor_screen(*, actor, vendor) -> Screening:
         names=names,
         hits=hits,
         status=ScreeningStatus.POTENTIAL_MATCH if hits else ScreeningStatus.CLEAR,
-        screened_by=actor,
+        screened_by=actor if actor is not None else None,
     )
     screening.full_clean(exclude=["organisation", "vendor", "watchlist", "screened_by"])
     with transaction.atomic():
@@ -232,3 +236,23 @@ def screening_dispose(*, actor, screening: Screening, disposition: str, note: st
     for attribute in ("disposition", "disposition_note", "disposed_at", "disposed_by_id"):
         setattr(screening, attribute, getattr(locked, attribute))
     return screening
+
+
+def vendors_rescreen() -> dict[str, int]:
+    """Screen every vendor of every organisation against the list in force, as the system:
+    what an operator runs after loading a new list, so a party listed since the last
+    screening is flagged without anyone asking. Returns counts for the operator."""
+    from governance.vendors.models import Vendor
+
+    watchlist = current_watchlist()
+    if watchlist is None:
+        raise StateConflict("No watchlist has been loaded yet.")
+    counts = {"vendors": 0, "potential_matches": 0, "organisations": 0}
+    organisations = set()
+    for vendor in Vendor.objects.order_by("organisation_id", "pk").iterator(chunk_size=500):
+        screening = vendor_screen(actor=None, vendor=vendor, watchlist=watchlist)
+        counts["vendors"] += 1
+        counts["potential_matches"] += screening.status == ScreeningStatus.POTENTIAL_MATCH
+        organisations.add(vendor.organisation_id)
+    counts["organisations"] = len(organisations)
+    return counts

@@ -58,3 +58,27 @@ def test_an_oversized_file_is_refused_before_it_is_read(tmp_path, settings):
     path.write_text("name,source\n" + "X,EL\n" * 10)
     with pytest.raises(CommandError, match="the limit is 10"):
         run(str(path))
+
+
+def test_loading_with_screen_screens_every_vendor_as_the_system(tmp_path, people):
+    from governance.accounts.models import AuditEvent
+    from governance.screening.models import Screening
+    from governance.vendors.services import vendor_create
+
+    for org, actor, name in [
+        (people.org, people.admin, "Zhipu AI"),
+        (people.org, people.admin, "Mistral AI"),
+        (people.other_org, people.outsider, "Beijing Zhipu Huazhang Technology"),
+    ]:
+        vendor_create(
+            actor=actor, organisation_id=org.pk, data={"name": name, "headquarters_country": "CN"}
+        )
+    path = tmp_path / "csl.json"
+    path.write_text(json.dumps({"results": [ZHIPU]}))
+    output = run(str(path), "--screen")
+    assert "Screened 3 vendors of 2 organisations" in output
+    assert "2 potential matches to review" in output
+    assert Screening.objects.filter(screened_by__isnull=True).count() == 3
+    assert set(
+        AuditEvent.objects.filter(action="vendor.screen").values_list("actor_label", flat=True)
+    ) == {"system"}

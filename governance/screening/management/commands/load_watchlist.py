@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from governance.screening.parsing import WatchlistInvalid
-from governance.screening.services import watchlist_load
+from governance.screening.services import current_watchlist, vendors_rescreen, watchlist_load
 
 
 class Command(BaseCommand):
@@ -26,12 +26,17 @@ class Command(BaseCommand):
             "--published-on", help="The list's publication date, YYYY-MM-DD (optional)."
         )
         parser.add_argument(
+            "--screen",
+            action="store_true",
+            help="Then screen every vendor of every organisation against the list in force.",
+        )
+        parser.add_argument(
             "--sample",
             action="store_true",
             help="Mark it an illustrative sample: any official list loaded takes precedence.",
         )
 
-    def handle(self, *args, file, label, published_on, sample, **options):
+    def handle(self, *args, file, label, published_on, sample, screen, **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{file}: no such file.")
@@ -63,15 +68,22 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{path.name} was not loaded:\n" + "\n".join(f"  - {p}" for p in exc.problems)
             ) from None
-        if not created:
+        if created:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Loaded {watchlist.entry_count:,} entries from {path.name} "
+                    f"(SHA-256 {watchlist.sha256[:12]}…) as {watchlist.label!r}."
+                )
+            )
+        else:
             self.stdout.write(
                 f"{path.name} was already loaded on {watchlist.imported_at:%Y-%m-%d} "
                 f"({watchlist.entry_count:,} entries); nothing changed."
             )
-            return
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Loaded {watchlist.entry_count:,} entries from {path.name} "
-                f"(SHA-256 {watchlist.sha256[:12]}…) as {watchlist.label!r}."
+        if screen:
+            counts = vendors_rescreen()
+            self.stdout.write(
+                f"Screened {counts['vendors']:,} vendors of {counts['organisations']:,} "
+                f"organisations against {current_watchlist().label!r}: "
+                f"{counts['potential_matches']:,} potential matches to review."
             )
-        )
