@@ -151,6 +151,7 @@ def dashboard_data(*, user, organisation_id: int) -> dict:
         .select_related("vendor")
         .order_by("-updated_at")[:8]
     )
+    screening_hits = _screening_hits_to_review(organisation_id)
     activity = AuditEvent.objects.filter(organisation_id=organisation_id).order_by(
         "-created_at", "-id"
     )[:8]
@@ -168,8 +169,28 @@ def dashboard_data(*, user, organisation_id: int) -> dict:
         "open_findings": sum(findings.values()),
         "overdue_findings": overdue_findings,
         "in_flight": list(in_flight),
+        "screening_hits": screening_hits,
         "activity": list(activity),
     }
+
+
+def _screening_hits_to_review(organisation_id: int) -> list:
+    """Vendors whose latest screening is a potential match nobody has judged yet."""
+    from django.db.models import OuterRef, Subquery
+
+    from governance.screening.models import Screening, ScreeningStatus
+
+    latest = (
+        Screening.objects.filter(vendor_id=OuterRef("vendor_id"))
+        .order_by("-screened_at", "-id")
+        .values("id")[:1]
+    )
+    return list(
+        Screening.objects.for_organisation(organisation_id)
+        .filter(status=ScreeningStatus.POTENTIAL_MATCH, disposition="", id=Subquery(latest))
+        .select_related("vendor")
+        .order_by("-screened_at")[:8]
+    )
 
 
 def _heat_level(count: int, top: int) -> int:

@@ -107,3 +107,24 @@ def test_screenings_and_verdicts_read_as_words_in_the_activity_feed(client, peop
     body = client.get(reverse("dashboard")).content.decode()
     assert "screened vendor" in body
     assert "recorded a verdict on screening" in body
+
+
+def test_the_dashboard_lists_vendors_whose_latest_screening_awaits_a_verdict(
+    client, people, vendor, listed
+):
+    from governance.screening.services import screening_dispose
+
+    client.force_login(people.reviewer)
+    assert "Watchlist hits to review" not in client.get(reverse("dashboard")).content.decode()
+    first = vendor_screen(actor=people.assessor, vendor=vendor)
+    body = client.get(reverse("dashboard")).content.decode()
+    assert "Watchlist hits to review" in body
+    assert "1 potential match" in body
+    screening_dispose(
+        actor=people.reviewer, screening=first, disposition="false_positive", note="Not it."
+    )
+    assert "Watchlist hits to review" not in client.get(reverse("dashboard")).content.decode()
+    # A new screening with a hit asks again; only the latest screening of a vendor counts.
+    vendor_screen(actor=people.assessor, vendor=vendor)
+    (pending,) = client.get(reverse("dashboard")).context["screening_hits"]
+    assert pending.vendor == vendor and pending.pk != first.pk
