@@ -58,10 +58,11 @@ class Command(BaseCommand):
         # Scored assessments, decisions and findings, so the dashboard has something to show.
         from governance.assessments.demo import load_demo_assessments
 
-        assessments = load_demo_assessments(org)
+        # Screened first, so the activity feed ends with the assessments' story.
         from governance.screening.demo import load_demo_screening
 
         load_demo_screening(org)
+        assessments = load_demo_assessments(org)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo organisation '{org.name}': {Vendor.objects.filter(organisation=org).count()}"
