@@ -55,12 +55,11 @@ class Command(BaseCommand):
                 organisation=org, offering=offering, name=spec.pop("name"), defaults=spec
             )
             use_case.full_clean()
-        # Scored assessments, decisions and findings, so the dashboard has something to show.
         from governance.assessments.demo import load_demo_assessments
-
-        # Screened first, so the activity feed ends with the assessments' story.
         from governance.screening.demo import load_demo_screening
 
+        # Watchlist screening first, then scored assessments, decisions and findings, so the
+        # dashboard has something to show and its activity feed ends with the assessments.
         load_demo_screening(org)
         assessments = load_demo_assessments(org)
         self.stdout.write(
