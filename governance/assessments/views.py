@@ -23,6 +23,7 @@ from governance.reports import selectors as report_selectors
 from governance.reports import services as report_services
 from governance.reports.models import ReportKind, ReportStatus
 from governance.scoring import DOMAIN_LABELS
+from governance.screening.selectors import latest_screening
 from governance.vendors import selectors as vendor_selectors
 from governance.web import charts
 from governance.web.access import apply_validation_error, get_or_404, page
@@ -149,6 +150,8 @@ def assessment_section(request, pk, section):
         can_write=can(request.user, Capability.EDIT, assessment.organisation_id),
         url_for=_assessor_urls(assessment),
         base_template="base.html",
+        # Internal: the vendor's respondents never see their own screening.
+        extra={"screening": latest_screening(user=request.user, vendor_id=assessment.vendor_id)},
     )
 
 

@@ -128,3 +128,23 @@ def test_the_dashboard_lists_vendors_whose_latest_screening_awaits_a_verdict(
     vendor_screen(actor=people.assessor, vendor=vendor)
     (pending,) = client.get(reverse("dashboard")).context["screening_hits"]
     assert pending.vendor == vendor and pending.pk != first.pk
+
+
+def test_the_wizard_shows_the_vendor_s_screening_to_assessors_only(
+    client, people, vendor, listed, assessment
+):
+    from governance.respondents.services import respondent_link_create
+
+    vendor_screen(actor=people.assessor, vendor=vendor)
+    section = assessment.questionnaire.definition["sections"][0]["key"]
+    client.force_login(people.assessor)
+    body = client.get(reverse("assessments:section", args=[assessment.pk, section])).content
+    assert b"Watchlist screening of Mistral AI" in body
+    assert b"Test list (TL): Mistral AI SAS" in body
+    client.logout()
+    _link, token = respondent_link_create(
+        actor=people.assessor, assessment=assessment, contact_name="Vendor contact"
+    )
+    page = client.get(reverse("respondents:section", args=[token, section]))
+    assert page.status_code == 200
+    assert b"Watchlist" not in page.content
