@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from governance.accounts.models import AuditEvent
@@ -53,9 +53,18 @@ def vendor_table(
     sort: str = "name",
 ) -> QuerySet[Vendor]:
     """Vendors with their latest rating, searched, filtered and sorted."""
+    from governance.screening.models import Screening
+
+    latest_screening = Screening.objects.filter(vendor_id=OuterRef("pk")).order_by(
+        "-screened_at", "-id"
+    )
     qs = vendors_with_rating(
         user=user, organisation_id=organisation_id, ranked=sort in ("rating", "-rating")
-    ).annotate(assessment_count=Count("assessments", distinct=True))
+    ).annotate(
+        assessment_count=Count("assessments", distinct=True),
+        screening_status=Subquery(latest_screening.values("status")[:1]),
+        screening_disposition=Subquery(latest_screening.values("disposition")[:1]),
+    )
     if search:
         qs = qs.filter(
             Q(name__icontains=search)
@@ -176,8 +185,6 @@ def dashboard_data(*, user, organisation_id: int) -> dict:
 
 def _screening_hits_to_review(organisation_id: int) -> list:
     """Vendors whose latest screening is a potential match nobody has judged yet."""
-    from django.db.models import OuterRef, Subquery
-
     from governance.screening.models import Screening, ScreeningStatus
 
     latest = (

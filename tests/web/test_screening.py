@@ -148,3 +148,20 @@ def test_the_wizard_shows_the_vendor_s_screening_to_assessors_only(
     page = client.get(reverse("respondents:section", args=[token, section]))
     assert page.status_code == 200
     assert b"Watchlist" not in page.content
+
+
+def test_the_vendor_list_shows_each_vendor_s_latest_screening(
+    client, people, vendor, other_vendor, listed
+):
+    from governance.screening.services import screening_dispose
+
+    client.force_login(people.admin)
+    assert "Not screened yet" in client.get(reverse("vendors:list")).content.decode()
+    screening = vendor_screen(actor=people.assessor, vendor=vendor)
+    body = client.get(reverse("vendors:list")).content.decode()
+    assert "Potential match" in body
+    screening_dispose(
+        actor=people.reviewer, screening=screening, disposition="false_positive", note="Not it."
+    )
+    body = client.get(reverse("vendors:list")).content.decode()
+    assert "Cleared" in body and "Potential match" not in body
