@@ -463,6 +463,42 @@ def _matrix_rows(policy: Mapping) -> list[dict]:
     return rows
 
 
+WATCHLIST_STATES = {
+    "confirmed": ("Confirmed match", "state-gap"),
+    "potential_match": ("Potential match, to review", "state-gap"),
+    "false_positive": ("Cleared (false positive)", "state-addressed"),
+    "clear": ("No match", "state-addressed"),
+    None: ("Not screened", "state-na"),
+}
+
+
+def latest_screenings(organisation) -> dict:
+    """Each vendor's latest watchlist screening, by vendor id."""
+    from governance.screening.models import Screening
+
+    latest: dict = {}
+    for screening in (
+        Screening.objects.filter(organisation=organisation)
+        .order_by("vendor_id", "-screened_at", "-id")
+        .only("vendor_id", "status", "disposition", "screened_at", "list_label")
+    ):
+        latest.setdefault(screening.vendor_id, screening)
+    return latest
+
+
+def watchlist_state(screening) -> dict:
+    key = None
+    if screening is not None:
+        key = screening.disposition or screening.status
+    label, css = WATCHLIST_STATES[key]
+    return {
+        "key": key,
+        "label": label,
+        "css": css,
+        "screened_at": screening.screened_at if screening else None,
+    }
+
+
 def portfolio_context(organisation, *, generated_at: datetime.datetime | None = None) -> dict:
     """The organisation's vendors, each with the result of its latest scored assessment."""
     from governance.assessments.models import Assessment, Finding, FindingStatus
@@ -480,6 +516,8 @@ def portfolio_context(organisation, *, generated_at: datetime.datetime | None = 
     for assessment in scored:
         latest.setdefault(assessment.vendor_id, assessment)
 
+    screenings = latest_screenings(organisation)
+
     rows = []
     distribution: Counter = Counter()
     heat = [[0] * 4 for _ in range(4)]
@@ -488,7 +526,12 @@ def portfolio_context(organisation, *, generated_at: datetime.datetime | None = 
     for vendor in vendors:
         assessment = latest.get(vendor.pk)
         result = assessment.latest_result if assessment else None
-        row: dict[str, Any] = {"vendor": vendor, "assessment": assessment, "result": result}
+        row: dict[str, Any] = {
+            "vendor": vendor,
+            "assessment": assessment,
+            "result": result,
+            "watchlist": watchlist_state(screenings.get(vendor.pk)),
+        }
         if result is not None:
             outcome = result.outcome
             policy = result.inputs.get("policy") or {}
@@ -559,6 +602,8 @@ def portfolio_context(organisation, *, generated_at: datetime.datetime | None = 
         ],
         "open_findings": open_findings,
         "overdue_findings": overdue_findings,
+        "watchlist_to_review": sum(1 for r in rows if r["watchlist"]["key"] == "potential_match"),
+        "watchlist_confirmed": sum(1 for r in rows if r["watchlist"]["key"] == "confirmed"),
         "charts": {
             "distribution": charts.rating_distribution(distribution),
             "heatmap": charts.risk_matrix(matrix, None, None, counts=heat),

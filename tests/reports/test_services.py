@@ -13,6 +13,7 @@ from django.utils import timezone
 from governance.errors import StateConflict
 from governance.reports import services
 from governance.reports.models import Report, ReportKind, ReportStatus
+from governance.vendors.models import Vendor
 from tests.reports.factories import scored_assessment
 
 FAKE_PDF = b"%PDF-1.7\n% a stand-in for the download tests\n%%EOF\n"
@@ -149,7 +150,12 @@ def test_the_sweep_re_enqueues_stale_jobs(people, scored_result):
 def test_portfolio_report_renders_every_vendor(
     people, scored_result, media, django_capture_on_commit_callbacks, artifacts_dir
 ):
+    from governance.screening.services import vendor_screen
+    from tests.screening.factories import load_list
+
     scored_assessment(people, vendor_name="Contoso Models", decided=False, use_case=False)
+    load_list([{"name": "Contoso Models Ltd", "source": "Test list"}])
+    vendor_screen(actor=people.assessor, vendor=Vendor.objects.get(name="Contoso Models"))
     with django_capture_on_commit_callbacks(execute=True):
         report = services.portfolio_report_request(
             actor=people.viewer, organisation_id=people.org.pk
@@ -167,6 +173,8 @@ def test_portfolio_report_renders_every_vendor(
     assert "Northwind AI" in text and "Contoso Models" in text
     assert "Acme Bank" in text
     assert "Open findings by severity" in text
+    assert "1 potential match to review · 0 confirmed" in text
+    assert "Potential match, to review" in text and "Not screened" in text
 
 
 def test_members_download_the_pdf(client, people, ready_report):
