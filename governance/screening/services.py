@@ -4,9 +4,8 @@ and screening a vendor and disposing of its hits (members of the vendor's organi
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
-import threading
-from collections import OrderedDict
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -87,41 +86,23 @@ def current_watchlist() -> WatchlistImport | None:
     return WatchlistImport.objects.order_by("is_sample", "-imported_at", "-id").first()
 
 
-class _MatcherCache:
-    """Prepared matchers of the last few lists, per process: a list never changes once
-    loaded, so preparing its tens of thousands of names once serves every screening."""
-
-    def __init__(self, size: int = 2):
-        self._size = size
-        self._items: OrderedDict[tuple[int, str], Matcher] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, watchlist: WatchlistImport) -> Matcher:
-        # Keyed by content as well as id: an id can come back after a rolled-back load.
-        key = (watchlist.pk, watchlist.sha256)
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        candidates = []
-        for entry_id, name, alt_names in WatchlistEntry.objects.filter(
-            watchlist_id=watchlist.pk
-        ).values_list("id", "name", "alt_names"):
-            candidates.append(Candidate(entry_id, name))
-            candidates.extend(Candidate(entry_id, alt) for alt in alt_names or [])
-        matcher = Matcher(candidates)
-        with self._lock:
-            self._items[key] = matcher
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-        return matcher
-
-
-matchers = _MatcherCache()
+@functools.lru_cache(maxsize=2)
+def _matcher(watchlist_id: int, sha256: str) -> Matcher:
+    """The prepared matcher of a list, per process: a list never changes once loaded, so
+    preparing its tens of thousands of names once serves every screening. Keyed by content
+    as well as id, because an id can come back after a rolled-back load."""
+    candidates = []
+    for entry_id, name, alt_names in WatchlistEntry.objects.filter(
+        watchlist_id=watchlist_id
+    ).values_list("id", "name", "alt_names"):
+        candidates.append(Candidate(entry_id, name))
+        candidates.extend(Candidate(entry_id, alt) for alt in alt_names or [])
+    return Matcher(candidates)
 
 
 def _hits(watchlist: WatchlistImport, vendor, names: list[tuple[str, str]]) -> list[dict]:
-    matches = matchers.get(watchlist).match(names, settings.SCREENING_MATCH_THRESHOLD)
+    matcher = _matcher(watchlist.pk, watchlist.sha256)
+    matches = matcher.match(names, settings.SCREENING_MATCH_THRESHOLD)
     if not matches:
         return []
     entries = WatchlistEntry.objects.in_bulk([m.entry for m in matches])
