@@ -4,8 +4,8 @@ Consolidated Screening List, and to prepare that list once.
     .venv/bin/python bench/bench_screening.py [--json] [--entries 30000] [--vendors 200]
 
 Pure Python, no database: the same Matcher the service uses, over synthetic listed names
-(company-like, with aliases, deterministic). Baseline in the same run: the same word-by-word
-score applied to every listed name, without RapidFuzz's C++ first pass.
+(company-like, with aliases, deterministic). Baseline in the same run: the matcher's own rule
+and weights applied to every listed name, without its word index.
 
 Target: a vendor (three names) screened in ≤ 100 ms against 30,000 listed parties, so the
 "Screen now" button answers at once.
@@ -63,13 +63,14 @@ def listed_names(entries: int, rng: random.Random) -> list[Candidate]:
     return candidates
 
 
-def baseline_match(prepared: list[tuple[Candidate, str]], names: list[tuple[str, str]]):
-    found = {}
+def baseline_match(matcher: Matcher, names: list[tuple[str, str]]):
+    """The same rule and weights as the matcher, applied to every listed name."""
+    found = set()
     for _field, value in names:
-        query = core(normalise(value))
-        for candidate, listed in prepared:
-            if score(query, listed) >= DEFAULT_THRESHOLD:
-                found[candidate.entry] = candidate
+        query = tuple(dict.fromkeys(core(normalise(value)).split()))
+        for index in range(len(matcher)):
+            if score(query, matcher.words_of(index), matcher.weight) >= DEFAULT_THRESHOLD:
+                found.add(index)
     return found
 
 
@@ -102,11 +103,10 @@ def main() -> int:
         hits += bool(matcher.match(names))
         timings.append((time.perf_counter() - started) * 1000)
 
-    prepared = [(c, core(normalise(c.name))) for c in candidates]
     baseline = []
     for names in vendors[: args.baseline_vendors]:
         started = time.perf_counter()
-        baseline_match(prepared, names)
+        baseline_match(matcher, names)
         baseline.append((time.perf_counter() - started) * 1000)
 
     median = statistics.median(timings)
@@ -139,7 +139,7 @@ def main() -> int:
         f"(target ≤ {TARGET_MS:.0f} ms); {hits}/{args.vendors} vendors with hits"
     )
     print(
-        f"  baseline, word-by-word score on every name: {baseline_median:.0f} ms "
+        f"  baseline, the same rule on every listed name: {baseline_median:.0f} ms "
         f"→ {baseline_median / median:.0f}× faster"
     )
     print(f"  load average {os.getloadavg()[0]:.2f}")

@@ -74,20 +74,22 @@ class Match:
     score: int
 
 
-def word_score(shorter: list[str], longer: list[str]) -> float:
-    """0-100: the mean, over the words of the shorter name, of its closest word's similarity."""
-    if not shorter or not longer:
+def score(query: tuple[str, ...], listed: tuple[str, ...], weight=None) -> float:
+    """0-100, the matching rule: each word of the shorter name (the query's when both are
+    as long) by its closest word in the other, each weighted by `weight(word)` (1 if not
+    given); 0 as soon as a word has no close word (below WORD_MIN)."""
+    shorter, longer = (query, listed) if len(query) <= len(listed) else (listed, query)
+    if not shorter:
         return 0.0
-    total = 0.0
+    total = weights = 0.0
     for word in shorter:
-        total += max(fuzz.ratio(word, other) for other in longer)
-    return total / len(shorter)
-
-
-def score(query: str, listed: str) -> float:
-    """The similarity of two prepared (normalised, core) names."""
-    a, b = query.split(), listed.split()
-    return word_score(a, b) if len(a) <= len(b) else word_score(b, a)
+        closest = max(fuzz.ratio(word, other) for other in longer)
+        if closest < WORD_MIN:
+            return 0.0
+        w = weight(word) if weight is not None else 1.0
+        total += w * closest
+        weights += w
+    return total / weights
 
 
 class Matcher:
@@ -144,22 +146,15 @@ class Matcher:
             self._close_cache[word] = found
         return found
 
-    def weighted_score(self, query: tuple[str, ...], listed: tuple[str, ...]) -> float:
-        """0-100: each word of the shorter side (the query's when both are as long) by its
-        closest word on the other side, weighted by the word's rarity in the list."""
-        shorter, longer = (query, listed) if len(query) <= len(listed) else (listed, query)
-        total = weights = 0.0
-        for word in shorter:
-            weight = self._weight.get(word, self._unknown_weight)
-            closest = max(fuzz.ratio(word, other) for other in longer)
-            if closest < WORD_MIN:
-                return 0.0
-            total += weight * closest
-            weights += weight
-        return total / weights
+    def weight(self, word: str) -> float:
+        """How telling a word is in this list: rarer words weigh more."""
+        return self._weight.get(word, self._unknown_weight)
+
+    def words_of(self, index: int) -> tuple[str, ...]:
+        return self._words[index]
 
     def _consider(self, index, query, field, value, threshold, best) -> None:
-        similarity = self.weighted_score(query, self._words[index])
+        similarity = score(query, self._words[index], self.weight)
         if similarity < threshold:
             return
         candidate = self._candidates[index]

@@ -83,8 +83,17 @@ def test_scores_rank_exact_above_near_and_each_party_once(matcher):
 
 
 def test_the_score_is_symmetric_and_word_based():
-    assert score("beijing y", "beijing x") == 50
-    assert score("zhipu", "beijing zhipu huazhang") == score("beijing zhipu huazhang", "zhipu")
+    # A word with no close word on the other side sinks the name, whatever else it shares.
+    assert score(("beijing", "y"), ("beijing", "x")) == 0
+    assert score(("zhipu",), ("beijing", "zhipu", "huazhang")) == 100
+    assert score(("zhipu",), ("beijing", "zhipu", "huazhang")) == score(
+        ("beijing", "zhipu", "huazhang"), ("zhipu",)
+    )
+    # Weights: the rarer word counts for more in the mean.
+    common, rare = ("beijing", "zhipu"), ("beijing", "zhippu")
+    assert score(common, rare) == pytest.approx((100 + 90.909) / 2, abs=0.01)
+    weighted = score(common, rare, lambda w: 1.0 if w == "beijing" else 9.0)
+    assert weighted == pytest.approx((100 + 9 * 90.909) / 10, abs=0.01)
 
 
 def test_the_threshold_is_the_caller_s(matcher):
