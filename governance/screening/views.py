@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from governance.accounts.tenancy import Capability, can
 from governance.errors import StateConflict
-from governance.vendors import selectors as vendor_selectors
+from governance.vendors.views import render_vendor_detail, vendor_for_request
 from governance.web.access import apply_validation_error, get_or_404, page
 
 from . import selectors, services
@@ -34,15 +34,6 @@ def screening_context(request, vendor) -> dict:
     }
 
 
-def _vendor(request, pk):
-    return get_or_404(
-        lambda **kw: vendor_selectors.vendor_list(
-            user=request.user, organisation_id=request.organisation_id
-        ).get(**kw),
-        pk=pk,
-    )
-
-
 def _back(vendor):
     return redirect(f"{reverse('vendors:detail', args=[vendor.pk])}#screening")
 
@@ -50,7 +41,7 @@ def _back(vendor):
 @require_POST
 @page(Capability.EDIT)
 def screen(request, pk):
-    vendor = _vendor(request, pk)
+    vendor = vendor_for_request(request, pk)
     try:
         screening = services.vendor_screen(actor=request.user, vendor=vendor)
     except StateConflict as exc:
@@ -70,9 +61,7 @@ def screen(request, pk):
 @require_POST
 @page(Capability.DECIDE)
 def dispose(request, pk, screening_pk):
-    from governance.vendors.views import render_vendor_detail
-
-    vendor = _vendor(request, pk)
+    vendor = vendor_for_request(request, pk)
     screening = get_or_404(
         lambda **kw: selectors.screening_list(user=request.user, vendor_id=vendor.pk).get(**kw),
         pk=screening_pk,

@@ -22,7 +22,8 @@ from .forms import ContactForm, OfferingForm, UseCaseForm, VendorFilterForm, Ven
 PAGE_SIZE = 25
 
 
-def _vendor(request, pk):
+def vendor_for_request(request, pk):
+    """The vendor of the active organisation, or a 404."""
     return get_or_404(
         lambda **kw: selectors.vendor_list(
             user=request.user, organisation_id=request.organisation_id
@@ -73,7 +74,7 @@ def vendor_create(request):
 
 @page(Capability.EDIT)
 def vendor_edit(request, pk):
-    vendor = _vendor(request, pk)
+    vendor = vendor_for_request(request, pk)
     initial = model_to_dict(vendor, fields=services.VENDOR_FIELDS)
     form = VendorForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -89,7 +90,7 @@ def vendor_edit(request, pk):
 
 @page()
 def vendor_detail(request, pk):
-    return render_vendor_detail(request, _vendor(request, pk))
+    return render_vendor_detail(request, vendor_for_request(request, pk))
 
 
 def render_vendor_detail(request, vendor, *, status: int = 200, **extra):
@@ -134,7 +135,7 @@ def _child_form(request, *, vendor, form, template, create, title, success):
 
 @page(Capability.EDIT)
 def offering_create(request, pk):
-    vendor = _vendor(request, pk)
+    vendor = vendor_for_request(request, pk)
     return _child_form(
         request,
         vendor=vendor,
@@ -148,7 +149,7 @@ def offering_create(request, pk):
 
 @page(Capability.EDIT)
 def offering_edit(request, pk, offering_pk):
-    vendor = _vendor(request, pk)
+    vendor = vendor_for_request(request, pk)
     offering = get_or_404(
         lambda **kw: selectors.offering_list(user=request.user, vendor_id=vendor.pk).get(**kw),
         pk=offering_pk,
@@ -169,7 +170,7 @@ def offering_edit(request, pk, offering_pk):
 
 @page(Capability.EDIT)
 def use_case_create(request, pk):
-    vendor = _vendor(request, pk)
+    vendor = vendor_for_request(request, pk)
     offerings = selectors.offering_list(user=request.user, vendor_id=vendor.pk)
     initial = {"offering": request.GET.get("offering")} if request.GET.get("offering") else None
     return _child_form(
@@ -187,7 +188,7 @@ def use_case_create(request, pk):
 
 @page(Capability.EDIT)
 def use_case_edit(request, pk, use_case_pk):
-    vendor = _vendor(request, pk)
+    vendor = vendor_for_request(request, pk)
     use_case = get_or_404(
         lambda **kw: selectors.use_case_list(user=request.user, vendor_id=vendor.pk).get(**kw),
         pk=use_case_pk,
@@ -209,7 +210,7 @@ def use_case_edit(request, pk, use_case_pk):
 
 @page(Capability.EDIT)
 def contact_create(request, pk):
-    vendor = _vendor(request, pk)
+    vendor = vendor_for_request(request, pk)
     return _child_form(
         request,
         vendor=vendor,
@@ -224,7 +225,7 @@ def contact_create(request, pk):
 @require_POST
 @page(Capability.EDIT)
 def contact_delete(request, pk, contact_pk):
-    vendor = _vendor(request, pk)
+    vendor = vendor_for_request(request, pk)
     contact = get_or_404(
         lambda **kw: selectors.contact_list(user=request.user, vendor_id=vendor.pk).get(**kw),
         pk=contact_pk,
