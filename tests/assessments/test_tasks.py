@@ -188,7 +188,7 @@ def test_an_unexpected_error_marks_the_assessment_failed(people, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(pipeline, "score", broken)
+    monkeypatch.setattr(pipeline.compute, "score", broken)
     assert tasks.score_assessment.apply(args=(assessment.pk,)).get() == "failed"
     assessment.refresh_from_db()
     assert assessment.status == AssessmentStatus.FAILED

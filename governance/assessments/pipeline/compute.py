@@ -1,0 +1,108 @@
+"""Running the scoring engine over a batch of assessments, and its failure messages."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+
+from governance.scoring import (
+    DefinitionError,
+    InvalidAnswer,
+    input_document,
+    score,
+    validate_policy,
+)
+
+from ..models import (
+    Answer,
+    Assessment,
+    ScoreResult,
+    ScoringPolicy,
+)
+from ..selectors import compiled_questionnaires
+from ..services import policy_current, scoring_context
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class _Scored:
+    assessment: Assessment
+    outcome: dict
+    inputs: dict
+    duration_ms: float
+    policy_version: int
+    result: ScoreResult | None = None
+    created: bool = False
+
+
+def _readable(exc: Exception) -> str:
+    """A failure message an assessor can act on."""
+    if isinstance(exc, InvalidAnswer):
+        problems = "; ".join(f"{e.question}: {e.message}" for e in exc.errors[:10])
+        more = f" (and {len(exc.errors) - 10} more)" if len(exc.errors) > 10 else ""
+        return f"Some stored answers do not fit the questionnaire: {problems}{more}."
+    if isinstance(exc, DefinitionError):
+        return f"The questionnaire version cannot be scored: {' '.join(exc.problems[:5])}"
+    if isinstance(exc, PolicyInvalid):
+        return f"The organisation's scoring policy is invalid: {exc}"
+    if isinstance(exc, ValueError):
+        return f"The assessment's context cannot be scored: {exc}"
+    return (
+        f"Scoring failed unexpectedly ({type(exc).__name__}). Retry; if it fails again, "
+        "report it to your administrator."
+    )
+
+
+class PolicyInvalid(ValueError):
+    pass
+
+
+def _policies(organisation_ids: set[int]) -> dict[int, ScoringPolicy]:
+    latest: dict[int, ScoringPolicy] = {}
+    for policy in ScoringPolicy.objects.filter(organisation_id__in=organisation_ids).order_by(
+        "organisation_id", "-version"
+    ):
+        latest.setdefault(policy.organisation_id, policy)
+    for organisation_id in organisation_ids - latest.keys():
+        latest[organisation_id] = policy_current(organisation_id=organisation_id)
+    return latest
+
+
+def _compute(assessments: list[Assessment]) -> tuple[list[_Scored], dict[int, str]]:
+    """Run the engine for every assessment: (scored, {assessment id: failure message})."""
+    ids = [a.pk for a in assessments]
+    answers: dict[int, dict[str, object]] = defaultdict(dict)
+    for assessment_id, key, value in Answer.objects.filter(assessment_id__in=ids).values_list(
+        "assessment_id", "question_key", "value"
+    ):
+        if value is not None:
+            answers[assessment_id][key] = value
+    policies = _policies({a.organisation_id for a in assessments})
+    compiled_by_id = compiled_questionnaires({a.questionnaire_id for a in assessments})
+    checked: dict[int, list[str]] = {}
+    scored: list[_Scored] = []
+    failures: dict[int, str] = {}
+    for assessment in assessments:
+        policy = policies[assessment.organisation_id]
+        try:
+            if policy.pk not in checked:
+                checked[policy.pk] = validate_policy(policy.body)
+            if checked[policy.pk]:
+                raise PolicyInvalid(" ".join(checked[policy.pk][:5]))
+            compiled = compiled_by_id[assessment.questionnaire_id]
+            context = scoring_context(assessment)
+            given = answers.get(assessment.pk, {})
+            started = time.perf_counter()
+            outcome = score(compiled, given, context=context, policy=policy.body)
+            duration = (time.perf_counter() - started) * 1000
+            inputs = input_document(compiled, given, context, policy.body)
+        except Exception as exc:  # one bad assessment must not sink the whole batch
+            if not isinstance(exc, InvalidAnswer | DefinitionError | ValueError):
+                logger.exception("Scoring assessment %s failed", assessment.pk)
+            failures[assessment.pk] = _readable(exc)
+            continue
+        scored.append(_Scored(assessment, outcome.to_dict(), inputs, duration, policy.version))
+    return scored, failures
