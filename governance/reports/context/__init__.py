@@ -2,8 +2,9 @@
 
 An assessment report shows what a stored ScoreResult says (`outcome` and `inputs`) plus data
 that no longer changes once the result exists: the pinned questionnaire definition, the
-answers' comments (answers are frozen after submission), the evidence uploaded and the audit
-events up to the snapshot time. Nothing is rescored here, so rendering the same result next
+answers' comments (answers are frozen after submission), and the evidence uploaded, the
+vendor's watchlist screening with the verdict on it, and the audit events up to the snapshot
+time. Nothing is rescored here, so rendering the same result next
 year gives the same figures. The only live data are the remediation columns of the findings
 (owner, due date, status), which the report labels with the date they were read.
 """
@@ -18,8 +19,9 @@ from .labels import (
     STATUS_LABELS,
     fmt_score,
 )
-from .portfolio import WATCHLIST_STATES, latest_screenings, portfolio_context, watchlist_state
+from .portfolio import portfolio_context
 from .questions import answer_text, driver_title, iter_questions
+from .watchlist import WATCHLIST_STATES, latest_screenings, screening_as_of, watchlist_state
 
 __all__ = [
     "ADDRESSED_BELOW",
@@ -37,5 +39,6 @@ __all__ = [
     "iter_questions",
     "latest_screenings",
     "portfolio_context",
+    "screening_as_of",
     "watchlist_state",
 ]

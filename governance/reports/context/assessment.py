@@ -23,6 +23,7 @@ from .labels import (
     fmt_score,
 )
 from .questions import _is_not_applicable, _visible, answer_text, driver_title, iter_questions
+from .watchlist import screening_as_of
 
 
 def assessment_context(result, *, generated_at: datetime.datetime | None = None) -> dict:
@@ -172,10 +173,16 @@ def assessment_context(result, *, generated_at: datetime.datetime | None = None)
             }
         )
 
+    screening = screening_as_of(
+        organisation_id=assessment.organisation_id, vendor_id=assessment.vendor_id, at=snapshot_at
+    )
+
     audit_keys = [("assessments.Assessment", str(assessment.pk))]
     audit_keys += [("assessments.Answer", str(a.pk)) for a in answer_rows.values()]
     audit_keys += [("assessments.Evidence", str(e.pk)) for e in evidence_rows]
     audit_keys += [("assessments.ScoreResult", str(result.pk))]
+    if screening is not None:
+        audit_keys += [(screening["row"]._meta.label, str(screening["row"].pk))]
     from django.db.models import Q
 
     condition = Q(pk__in=[])
@@ -265,6 +272,7 @@ def assessment_context(result, *, generated_at: datetime.datetime | None = None)
         ],
         "frameworks": _framework_coverage(definition, question_status),
         "evidence": evidence_rows,
+        "screening": screening,
         "audit_events": audit_events,
         "rating_matrix_rows": _matrix_rows(policy),
         "inherent_policy_rows": [

@@ -10,41 +10,7 @@ from django.utils import timezone
 
 from .. import charts
 from .labels import DECISION_LABELS, RATING_LABELS, _label, fmt_score
-
-WATCHLIST_STATES = {
-    "confirmed": ("Confirmed match", "state-gap"),
-    "potential_match": ("Potential match, to review", "state-gap"),
-    "false_positive": ("Cleared (false positive)", "state-addressed"),
-    "clear": ("No match", "state-addressed"),
-    None: ("Not screened", "state-na"),
-}
-
-
-def latest_screenings(organisation) -> dict:
-    """Each vendor's latest watchlist screening, by vendor id."""
-    from governance.screening.models import Screening
-
-    latest: dict = {}
-    for screening in (
-        Screening.objects.filter(organisation=organisation)
-        .order_by("vendor_id", "-screened_at", "-id")
-        .only("vendor_id", "status", "disposition", "screened_at", "list_label")
-    ):
-        latest.setdefault(screening.vendor_id, screening)
-    return latest
-
-
-def watchlist_state(screening) -> dict:
-    key = None
-    if screening is not None:
-        key = screening.disposition or screening.status
-    label, css = WATCHLIST_STATES[key]
-    return {
-        "key": key,
-        "label": label,
-        "css": css,
-        "screened_at": screening.screened_at if screening else None,
-    }
+from .watchlist import latest_screenings, watchlist_state
 
 
 def portfolio_context(organisation, *, generated_at: datetime.datetime | None = None) -> dict:
