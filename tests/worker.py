@@ -53,12 +53,13 @@ class Worker:
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 30) -> None:
-        environment = dict(
-            os.environ,
-            REDIS_URL=self.redis_url,
-            CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT),
+        # The caller's `env` wins, the pipeline benchmark's own visibility timeout included.
+        environment = {
+            **os.environ,
+            "REDIS_URL": self.redis_url,
+            "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
             **self.extra_env,
-        )
+        }
         # A worker is a production process, not a test: CI's strictness is for the suite.
         environment.pop("CI", None)
         # The log is read from the start of this run, even when a worker is restarted.
