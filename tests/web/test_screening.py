@@ -165,3 +165,24 @@ def test_the_vendor_list_shows_each_vendor_s_latest_screening(
     )
     body = client.get(reverse("vendors:list")).content.decode()
     assert "Cleared" in body and "Potential match" not in body
+
+
+def test_the_assessment_page_shows_the_screening_beside_the_decision(client, people, listed):
+    from governance.screening.services import screening_dispose
+    from tests.reports.factories import scored_assessment
+
+    result = scored_assessment(people, vendor_name="Mistral AI SAS", decided=False)
+    url = reverse("assessments:detail", args=[result.assessment_id])
+    client.force_login(people.reviewer)
+    assert "Watchlist screening of Mistral AI SAS: " in client.get(url).content.decode()
+    assert "not screened yet" in client.get(url).content.decode()
+
+    screening = vendor_screen(actor=people.assessor, vendor=result.assessment.vendor)
+    body = client.get(url).content.decode()
+    decision = body[body.index('id="decision"') :]
+    assert "Potential match" in decision
+    assert "Test list (TL): Mistral AI SAS" in decision
+    screening_dispose(
+        actor=people.reviewer, screening=screening, disposition="confirmed", note="Listed."
+    )
+    assert "Confirmed match" in client.get(url).content.decode()

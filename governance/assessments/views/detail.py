@@ -16,6 +16,7 @@ from governance.reports import selectors as report_selectors
 from governance.reports import services as report_services
 from governance.reports.models import ReportKind, ReportStatus
 from governance.scoring import DOMAIN_LABELS
+from governance.screening.selectors import latest_screening
 from governance.web import charts
 from governance.web.access import apply_validation_error, get_or_404, page
 from governance.web.wizard import saved_answers
@@ -158,6 +159,8 @@ def _detail(request, assessment, *, decision_form=None, status=200):
                     initial={"decision": _suggested_decision(result.recommended_decision)}
                 ),
                 "report": _report_for(request, assessment),
+                # Beside the decision: a reviewer should not decide blind to a listed party.
+                "screening": latest_screening(user=request.user, vendor_id=assessment.vendor_id),
             }
         )
         context["report_download_url"] = _report_download_url(context["report"])
