@@ -52,8 +52,9 @@ class Worker:
         self.extra_env = env or {}
         self.process: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 30) -> None:
-        # The caller's `env` wins, the pipeline benchmark's own visibility timeout included.
+    def environment(self) -> dict[str, str]:
+        """The worker's environment: ours, with the caller's `env` winning (the pipeline
+        benchmark sets its own visibility timeout)."""
         environment = {
             **os.environ,
             "REDIS_URL": self.redis_url,
@@ -62,6 +63,10 @@ class Worker:
         }
         # A worker is a production process, not a test: CI's strictness is for the suite.
         environment.pop("CI", None)
+        return environment
+
+    def start(self, timeout: float = 30) -> None:
+        environment = self.environment()
         # The log is read from the start of this run, even when a worker is restarted.
         offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         with self.log_path.open("ab") as log:
