@@ -259,6 +259,48 @@ def test_a_valid_show_if_chain_is_accepted():
     assert problems(data) == []
 
 
+def test_a_screening_rule_on_a_choice_question_is_accepted_and_exported_in_order():
+    data = minimal()
+    choice(data)["screening"] = {"lists": ["Treasury Department"], "no_match": ["good"]}
+    data["sections"][0]["questions"][1]["screening"] = {"no_match": ["no"]}
+    assert problems(data) == []
+    exported = dump_definition(data, "yaml")
+    assert (
+        "        screening:\n          no_match:\n            - good\n          lists:\n"
+        "            - Treasury Department\n        options:\n"
+    ) in exported
+    assert content_hash(parse_definition(exported, fmt="yaml", source=SRC)) == content_hash(data)
+
+
+def test_it_rejects_a_screening_rule_on_a_non_choice_question():
+    data = minimal()
+    data["sections"][0]["questions"][2]["screening"] = {"no_match": ["x"]}
+    assert problems(data) == [
+        "test.yaml: sections[0].questions[2].screening: only a single_choice, multiple_choice "
+        "or yes_no question can say which answers a screening contradicts, not a number question"
+    ]
+
+
+def test_it_rejects_screening_no_match_keys_that_are_not_answers_of_the_question():
+    data = minimal()
+    choice(data)["screening"] = {"no_match": ["good", "great", "unknown"]}
+    assert problems(data) == [
+        f"{Q0}.screening.no_match[1]: 'great' is not an option of this question that states "
+        "an answer (options: good, bad)",
+        f"{Q0}.screening.no_match[2]: 'unknown' is not an option of this question that states "
+        "an answer (options: good, bad)",
+    ]
+
+
+def test_it_rejects_a_screening_rule_without_no_match_or_with_unknown_fields():
+    data = minimal()
+    choice(data)["screening"] = {"lists": [], "clear": ["good"]}
+    found = problems(data)
+    assert any("screening" in p and "no_match" in p for p in found), found
+    assert any("screening" in p and "clear" in p for p in found), found
+    assert any("screening.lists" in p for p in found), found
+
+
 @pytest.mark.parametrize("risk", [120, -1])
 def test_it_rejects_risk_outside_0_to_100(risk):
     data = minimal()
@@ -600,7 +642,7 @@ def test_it_rejects_unknown_fields():
     choice(data)["optoins"] = []
     assert problems(data) == [
         f"{Q0}.optoins: unknown field (allowed here: key, text, help, type, required, domain, "
-        "weight, evidence, references, show_if, options, number, date)"
+        "weight, evidence, references, show_if, screening, options, number, date)"
     ]
 
 
@@ -932,7 +974,7 @@ def test_library_files_validate_with_zero_errors(path):
     data = load_definition_file(path)
     assert validate_definition(data, source=path.name) == []
     assert data["status"] == "published"
-    assert data["version"] == "1.0.0"
+    assert data["version"] == "1.0.1"
     assert data["key"] == path.stem
 
 

@@ -75,6 +75,9 @@ def _semantic_errors(data: dict) -> list[tuple[Path_, str]]:
         show_if = question.get("show_if")
         if isinstance(show_if, dict):
             errors.extend(_show_if_errors(q_path, q_position, show_if, question_seen))
+        screening = question.get("screening")
+        if isinstance(screening, dict):
+            errors.extend(_screening_errors(q_path, question, screening))
 
     errors.extend(_non_finite_errors(data, ()))
     return errors
@@ -272,6 +275,38 @@ def _show_if_errors(
                         (*s_path, "in", index),
                         f"{key!r} is not an option of {target_key!r} "
                         f"(options: {', '.join(str(k) for k in keys)})",
+                    )
+                )
+    return errors
+
+
+def _screening_errors(q_path: Path_, question: dict, screening: dict) -> list[tuple[Path_, str]]:
+    s_path = (*q_path, "screening")
+    qtype = question.get("type")
+    if qtype not in CHOICE_TYPES:
+        return [
+            (
+                s_path,
+                f"only a single_choice, multiple_choice or yes_no question can say which "
+                f"answers a screening contradicts, not a {qtype} question",
+            )
+        ]
+    options = question.get("options")
+    regular = []
+    if isinstance(options, list):
+        regular = [
+            o.get("key") for o in options if isinstance(o, dict) and o.get("special") is None
+        ]
+    errors: list[tuple[Path_, str]] = []
+    wanted = screening.get("no_match")
+    if isinstance(wanted, list):
+        for index, key in enumerate(wanted):
+            if isinstance(key, str) and key not in regular:
+                errors.append(
+                    (
+                        (*s_path, "no_match", index),
+                        f"{key!r} is not an option of this question that states an answer "
+                        f"(options: {', '.join(str(k) for k in regular)})",
                     )
                 )
     return errors
