@@ -201,4 +201,5 @@ def review_context(assessment, *, problems=None) -> dict:
         "problem_count": sum(len(v) for v in problem_map.values()) + len(general),
         "general_problems": general,
         "progress": progress(definition, values),
+        "answer_values": values,
     }

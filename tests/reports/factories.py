@@ -103,6 +103,9 @@ def _choice(
     }
     if refs:
         question["references"] = _REFS[domain]
+    if knockout:
+        # "Yes, clear of the lists" is what a watchlist hit contradicts.
+        question["screening"] = {"no_match": ["strong"]}
     return question
 
 

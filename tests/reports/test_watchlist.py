@@ -141,3 +141,30 @@ def test_another_vendors_screening_is_not_shown(people):
     decide_at(result, timezone.now())
 
     assert assessment_context(result)["screening"] is None
+
+
+def test_an_answer_the_screening_contradicts_is_flagged_until_the_hit_is_cleared(people):
+    result = zhipu_result(people)
+    assert result.inputs["answers"]["geopolitics.sanctions"] == "strong"  # "clear of the lists"
+    load_list()
+    screening = vendor_screen(actor=people.assessor, vendor=result.assessment.vendor)
+    decide_at(result, timezone.now())
+
+    (conflict,) = assessment_context(result)["screening"]["conflicts"]
+    assert conflict["question"] == "geopolitics.sanctions"
+    assert [hit["name"] for hit in conflict["hits"]] == [
+        "Beijing Zhipu Huazhang Technology Co., Ltd."
+    ]
+    rendered = render_assessment(result)
+    text = pdf_text(PdfReader(io.BytesIO(rendered.data)))
+    assert "It contradicts 1 answer that says the vendor is not listed." in text
+    assert "Answers this screening contradicts" in text
+    assert "was answered “Yes — documented and contractually committed”, but the screening" in text
+    assert verify_pdf(rendered.data).consistent
+
+    # Cleared as a false positive by the snapshot: nothing left to contradict.
+    screening_dispose(
+        actor=people.reviewer, screening=screening, disposition="false_positive", note="Other."
+    )
+    decide_at(result, timezone.now())
+    assert assessment_context(result)["screening"]["conflicts"] == []

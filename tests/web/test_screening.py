@@ -186,3 +186,56 @@ def test_the_assessment_page_shows_the_screening_beside_the_decision(client, peo
         actor=people.reviewer, screening=screening, disposition="confirmed", note="Listed."
     )
     assert "Confirmed match" in client.get(url).content.decode()
+
+
+def test_the_decision_card_flags_answers_the_screening_contradicts(client, people, listed):
+    from governance.screening.services import screening_dispose
+    from tests.reports.factories import scored_assessment
+
+    result = scored_assessment(people, vendor_name="Mistral AI SAS", decided=False)
+    url = reverse("assessments:detail", args=[result.assessment_id])
+    screening = vendor_screen(actor=people.assessor, vendor=result.assessment.vendor)
+    client.force_login(people.reviewer)
+    body = client.get(url).content.decode()
+    decision = body[body.index('id="decision"') :]
+    assert "1 answer contradicted by the watchlist screening" in decision
+    assert "Is the vendor and its ultimate parent clear of sanctions and entity lists?" in decision
+    assert "Mistral AI SAS on Test list (TL)" in decision
+
+    screening_dispose(
+        actor=people.reviewer, screening=screening, disposition="false_positive", note="Other."
+    )
+    assert "contradicted by the watchlist screening" not in client.get(url).content.decode()
+
+
+SDN_MISTRAL = {
+    "name": "Mistral AI SAS",
+    "source": "Specially Designated Nationals (SDN) - Treasury Department",
+    "addresses": [{"country": "FR"}],
+}
+
+
+def test_the_review_page_flags_answers_the_screening_contradicts_to_assessors_only(
+    client, people, vendor, assessment
+):
+    from governance.respondents.services import respondent_link_create
+    from tests.web.fixtures import answer_all
+
+    load_list([SDN_MISTRAL], label="Test list")
+    answer_all(assessment, actor=people.assessor)  # first options: "no match" on every list
+    review = reverse("assessments:review", args=[assessment.pk])
+    client.force_login(people.assessor)
+    assert "contradicted by the watchlist screening" not in client.get(review).content.decode()
+
+    vendor_screen(actor=people.assessor, vendor=vendor)
+    body = client.get(review).content.decode()
+    assert "1 answer contradicted by the watchlist screening" in body
+    assert "geopolitics.sanctions_screening" in body  # the OFAC question, not the BIS one
+    assert "geopolitics.export_control_lists" not in body[: body.index("Submit for scoring")]
+    client.logout()
+    _link, token = respondent_link_create(
+        actor=people.assessor, assessment=assessment, contact_name="Vendor contact"
+    )
+    page = client.get(reverse("respondents:review", args=[token]))
+    assert page.status_code == 200
+    assert b"contradicted" not in page.content

@@ -16,6 +16,7 @@ from governance.reports import selectors as report_selectors
 from governance.reports import services as report_services
 from governance.reports.models import ReportKind, ReportStatus
 from governance.scoring import DOMAIN_LABELS
+from governance.screening.consistency import answer_conflicts, open_hits
 from governance.screening.selectors import latest_screening
 from governance.web import charts
 from governance.web.access import apply_validation_error, get_or_404, page
@@ -159,9 +160,16 @@ def _detail(request, assessment, *, decision_form=None, status=200):
                     initial={"decision": _suggested_decision(result.recommended_decision)}
                 ),
                 "report": _report_for(request, assessment),
-                # Beside the decision: a reviewer should not decide blind to a listed party.
-                "screening": latest_screening(user=request.user, vendor_id=assessment.vendor_id),
             }
+        )
+        # Beside the decision: a reviewer should not decide blind to a listed party, nor to
+        # an answer that says the vendor is not listed when the screening says otherwise.
+        screening = latest_screening(user=request.user, vendor_id=assessment.vendor_id)
+        context["screening"] = screening
+        context["conflicts"] = answer_conflicts(
+            assessment.questionnaire.definition,
+            (result.inputs or {}).get("answers", {}),
+            open_hits(screening),
         )
         context["report_download_url"] = _report_download_url(context["report"])
         # Asking again only does something when the decision came after the render (or the

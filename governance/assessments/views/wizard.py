@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from governance.accounts.tenancy import Capability, can
 from governance.errors import AnswersInvalid, StateConflict
 from governance.questionnaires.models import Questionnaire
+from governance.screening.consistency import answer_conflicts, open_hits
 from governance.screening.selectors import latest_screening
 from governance.vendors import selectors as vendor_selectors
 from governance.web.access import apply_validation_error, get_or_404, page
@@ -125,18 +126,30 @@ def assessment_section(request, pk, section):
     )
 
 
-@page()
-def assessment_review(request, pk):
-    assessment = _assessment(request, pk)
+def _review(request, assessment, *, status=200, **extra):
+    """The review page. Beside the answers it lists those the vendor's latest watchlist
+    screening contradicts (internal: the vendor's respondents never see their screening)."""
+    context = review_context(assessment, problems=extra.pop("problems", None))
+    screening = latest_screening(user=request.user, vendor_id=assessment.vendor_id)
+    context["conflicts"] = answer_conflicts(
+        assessment.questionnaire.definition, context["answer_values"], open_hits(screening)
+    )
     return render(
         request,
         "assessments/review.html",
         {
             "assessment": assessment,
             "editable": assessment.status in EDITABLE_STATUSES,
-            **review_context(assessment),
+            **extra,
+            **context,
         },
+        status=status,
     )
+
+
+@page()
+def assessment_review(request, pk):
+    return _review(request, _assessment(request, pk))
 
 
 @require_POST
@@ -149,16 +162,13 @@ def assessment_submit(request, pk):
         problems = [
             {"question": e.get("question"), "message": e.get("message")} for e in exc.errors
         ]
-        return render(
+        return _review(
             request,
-            "assessments/review.html",
-            {
-                "assessment": assessment,
-                "editable": True,
-                "submit_error": str(exc),
-                **review_context(assessment, problems=problems),
-            },
+            assessment,
             status=400,
+            problems=problems,
+            editable=True,
+            submit_error=str(exc),
         )
     except StateConflict as exc:
         messages.error(request, str(exc))

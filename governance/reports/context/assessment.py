@@ -174,7 +174,11 @@ def assessment_context(result, *, generated_at: datetime.datetime | None = None)
         )
 
     screening = screening_as_of(
-        organisation_id=assessment.organisation_id, vendor_id=assessment.vendor_id, at=snapshot_at
+        organisation_id=assessment.organisation_id,
+        vendor_id=assessment.vendor_id,
+        at=snapshot_at,
+        definition=definition,
+        answers=answers,
     )
 
     audit_keys = [("assessments.Assessment", str(assessment.pk))]

@@ -44,13 +44,22 @@ def watchlist_state(screening, *, disposition: str | None = None) -> dict:
     }
 
 
-def screening_as_of(*, organisation_id: int, vendor_id: int, at: datetime.datetime) -> dict | None:
-    """The vendor's latest screening made by `at`, with the verdict recorded on it by `at`.
+def screening_as_of(
+    *,
+    organisation_id: int,
+    vendor_id: int,
+    at: datetime.datetime,
+    definition: dict,
+    answers: dict,
+) -> dict | None:
+    """The vendor's latest screening made by `at`, with the verdict recorded on it by `at`
+    and the answers (of the stored result) that it contradicts.
 
     The verdict comes from the audit trail rather than from the row, which holds only the
     latest verdict: a verdict recorded or changed after `at` must not change a report whose
     snapshot ends at `at`, so rendering it again gives the same page."""
     from governance.accounts.models import AuditEvent
+    from governance.screening.consistency import answer_conflicts, open_hits
     from governance.screening.models import Disposition, Screening, ScreeningStatus
 
     screening = (
@@ -85,9 +94,10 @@ def screening_as_of(*, organisation_id: int, vendor_id: int, at: datetime.dateti
             "by": verdict_event.actor_label,
             "at": verdict_event.created_at,
         }
+    disposition = verdict["disposition"] if verdict else ""
     return {
         "row": screening,
-        "state": watchlist_state(screening, disposition=verdict["disposition"] if verdict else ""),
+        "state": watchlist_state(screening, disposition=disposition),
         "names": screening.names,
         "hits": screening.hits,
         "list_label": screening.list_label,
@@ -96,4 +106,7 @@ def screening_as_of(*, organisation_id: int, vendor_id: int, at: datetime.dateti
         "screened_by": screening.screened_by.get_username() if screening.screened_by else "",
         "verdict": verdict,
         "to_review": screening.status == ScreeningStatus.POTENTIAL_MATCH and verdict is None,
+        "conflicts": answer_conflicts(
+            definition, answers, open_hits(screening, disposition=disposition)
+        ),
     }
