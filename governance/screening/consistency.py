@@ -62,6 +62,7 @@ def answer_conflicts(
             labels = {o["key"]: o.get("label", o["key"]) for o in question.get("options") or ()}
             conflicts.append(
                 {
+                    "section": section.get("key", ""),
                     "question": question["key"],
                     "text": question.get("text", ""),
                     "answer": "; ".join(labels.get(key, key) for key in said),

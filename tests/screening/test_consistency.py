@@ -62,6 +62,7 @@ def test_an_answer_saying_not_listed_is_contradicted_by_a_hit_on_its_lists():
     )
     assert found == [
         {
+            "section": "geopolitics",
             "question": "geopolitics.export",
             "text": "geopolitics.export?",
             "answer": "Screened — no match",

@@ -231,6 +231,8 @@ def test_the_review_page_flags_answers_the_screening_contradicts_to_assessors_on
     body = client.get(review).content.decode()
     assert "1 answer contradicted by the watchlist screening" in body
     assert "geopolitics.sanctions_screening" in body  # the OFAC question, not the BIS one
+    section = reverse("assessments:section", args=[assessment.pk, "geopolitics"])
+    assert f'href="{section}#q-geopolitics--sanctions_screening"' in body
     assert "geopolitics.export_control_lists" not in body[: body.index("Submit for scoring")]
     client.logout()
     _link, token = respondent_link_create(

@@ -19,7 +19,7 @@ from governance.web.access import apply_validation_error, get_or_404, page
 from governance.web.wizard import review_context, saved_answers, section_page
 
 from .. import selectors, services
-from ..forms import StartAssessmentForm, progress
+from ..forms import StartAssessmentForm, html_id, progress
 from ..models import EDITABLE_STATUSES, AssessmentStatus
 from .common import IN_FLIGHT, _assessment
 
@@ -134,6 +134,14 @@ def _review(request, assessment, *, status=200, **extra):
     context["conflicts"] = answer_conflicts(
         assessment.questionnaire.definition, context["answer_values"], open_hits(screening)
     )
+    if assessment.status in EDITABLE_STATUSES:
+        for conflict in context["conflicts"]:
+            # Straight to the question, where the answer can be corrected.
+            conflict["url"] = (
+                reverse("assessments:section", args=[assessment.pk, conflict["section"]])
+                + "#"
+                + html_id(conflict["question"])
+            )
     return render(
         request,
         "assessments/review.html",
