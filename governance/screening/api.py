@@ -75,6 +75,28 @@ class ScreeningSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ConflictSerializer(serializers.Serializer):
+    section = serializers.CharField(help_text="Key of the question's section.")
+    question = serializers.CharField(help_text="Key of the question.")
+    text = serializers.CharField(help_text="The question.")
+    answer = serializers.CharField(help_text="The answer given, which says 'not listed'.")
+    hits = HitSerializer(
+        many=True, help_text="The screening's hits on the lists the question is about."
+    )
+
+
+class AssessmentScreeningSerializer(serializers.Serializer):
+    screening = ScreeningSerializer(
+        allow_null=True, help_text="The vendor's latest screening; null if never screened."
+    )
+    conflicts = ConflictSerializer(
+        many=True,
+        help_text="Answers saying the vendor is not listed while the screening has a hit on "
+        "the lists the question is about that no reviewer has cleared as a false positive. "
+        "Scoring counts the answers as given.",
+    )
+
+
 class ScreeningRequestSerializer(serializers.Serializer):
     vendor = ScopedRelatedField(
         scope=lambda user: vendor_selectors.vendor_list(user=user), model=Vendor

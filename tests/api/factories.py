@@ -49,6 +49,7 @@ DEFINITION = {
                     "text": "Is the vendor on a sanctions list?",
                     "type": "yes_no",
                     "domain": "geopolitics",
+                    "screening": {"no_match": ["no"]},
                     "options": [
                         {
                             "key": "yes",

@@ -50,6 +50,7 @@ def test_another_organisations_assessment_is_a_404(people, client_for):
         ("get", "evidence/"),
         ("post", "submit/"),
         ("get", "score/"),
+        ("get", "screening/"),
         ("post", "decision/"),
         ("post", "report/"),
     ):

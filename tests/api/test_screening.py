@@ -136,3 +136,48 @@ def test_a_clear_screening_cannot_be_disposed_of(people, client_for):
     )
     assert response.status_code == 409
     assert_conforms(response)
+
+
+ALL_MEMBERS = frozenset(ROLES)
+
+
+@pytest.mark.parametrize("where", WHERE)
+@pytest.mark.parametrize("role", ROLES)
+def test_every_member_reads_an_assessment_s_screening_and_outsiders_get_a_404(
+    people, client_for, role, where
+):
+    org = people.org if where == "own" else people.other_org
+    assessment = factories.assessment(people, org, vendor_=listed_vendor(people, org))
+    response = client_for(role).get(f"/api/v1/assessments/{assessment.pk}/screening/")
+    assert response.status_code == expect(role, where, ALL_MEMBERS, 200), response.content
+    assert_conforms(response)
+
+
+def test_anonymous_clients_get_a_401_for_an_assessment_s_screening(people, client):
+    assessment = factories.assessment(people, people.org, vendor_=listed_vendor(people, people.org))
+    response = client.get(f"/api/v1/assessments/{assessment.pk}/screening/")
+    assert response.status_code == 401
+
+
+def test_an_assessment_s_screening_lists_the_answers_it_contradicts(people, client_for):
+    vendor = listed_vendor(people, people.org)
+    assessment = factories.scored_assessment(people, people.org, vendor_=vendor)
+    url = f"/api/v1/assessments/{assessment.pk}/screening/"
+    client = client_for("viewer")
+    never = client.get(url).json()
+    assert never == {"screening": None, "conflicts": []}
+
+    screening = services.vendor_screen(actor=people.assessor, vendor=vendor)
+    response = client.get(url)
+    assert_conforms(response)
+    body = response.json()
+    assert body["screening"]["id"] == screening.pk
+    (conflict,) = body["conflicts"]
+    assert conflict["question"] == "geopolitics.sanctions"
+    assert conflict["answer"] == "No"
+    assert conflict["hits"][0]["name"] == "Beijing Zhipu Huazhang Technology Co., Ltd."
+
+    services.screening_dispose(
+        actor=people.reviewer, screening=screening, disposition="false_positive", note="Other."
+    )
+    assert client.get(url).json()["conflicts"] == []

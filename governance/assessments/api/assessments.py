@@ -1,4 +1,5 @@
-"""Assessments: create, answer in bulk, attach evidence, submit, read the score, decide."""
+"""Assessments: create, answer in bulk, attach evidence, submit, read the score, decide, and
+see the answers the vendor's watchlist screening contradicts."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ from governance.api.mixins import ApiViewSet
 from governance.api.serializers import ErrorSerializer
 from governance.reports import api as reports_api
 from governance.reports import services as report_services
+from governance.screening import selectors as screening_selectors
+from governance.screening.api import AssessmentScreeningSerializer
+from governance.screening.consistency import answer_conflicts, open_hits
 
 from .. import selectors, services
 from ..models import Answer, Assessment, AssessmentStatus, Decision, Rating
@@ -237,6 +241,29 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
             pk=assessment.latest_result_id
         )
         return Response(ScoreResultSerializer(result).data)
+
+    @extend_schema(
+        responses={200: AssessmentScreeningSerializer},
+        summary="The vendor's latest watchlist screening and the answers it contradicts",
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def screening(self, request, pk=None):
+        assessment = self.get_assessment()
+        screening = screening_selectors.latest_screening(
+            user=request.user, vendor_id=assessment.vendor_id
+        )
+        values = {
+            key: answer.value
+            for key, answer in selectors.answer_map(assessment=assessment).items()
+            if answer.value is not None
+        }
+        conflicts = answer_conflicts(
+            assessment.questionnaire.definition, values, open_hits(screening)
+        )
+        return Response(
+            AssessmentScreeningSerializer({"screening": screening, "conflicts": conflicts}).data
+        )
 
     @extend_schema(
         request=None,
