@@ -253,13 +253,10 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
         screening = screening_selectors.latest_screening(
             user=request.user, vendor_id=assessment.vendor_id
         )
-        values = {
-            key: answer.value
-            for key, answer in selectors.answer_map(assessment=assessment).items()
-            if answer.value is not None
-        }
         conflicts = answer_conflicts(
-            assessment.questionnaire.definition, values, open_hits(screening)
+            assessment.questionnaire.definition,
+            selectors.answer_values(assessment=assessment),
+            open_hits(screening),
         )
         return Response(
             AssessmentScreeningSerializer({"screening": screening, "conflicts": conflicts}).data

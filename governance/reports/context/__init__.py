@@ -4,9 +4,9 @@ An assessment report shows what a stored ScoreResult says (`outcome` and `inputs
 that no longer changes once the result exists: the pinned questionnaire definition, the
 answers' comments (answers are frozen after submission), and the evidence uploaded, the
 vendor's watchlist screening with the verdict on it, and the audit events up to the snapshot
-time. Nothing is rescored here, so rendering the same result next
-year gives the same figures. The only live data are the remediation columns of the findings
-(owner, due date, status), which the report labels with the date they were read.
+time. Nothing is rescored here, so rendering the same result next year gives the same figures.
+The only live data are the remediation columns of the findings (owner, due date, status),
+which the report labels with the date they were read.
 """
 
 from .assessment import assessment_context
