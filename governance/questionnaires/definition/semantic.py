@@ -266,18 +266,22 @@ def _show_if_errors(
     keys: list = []
     if isinstance(t_options, list):
         keys = list(dict.fromkeys(o.get("key") for o in t_options if isinstance(o, dict)))
-    wanted = show_if.get("in")
-    if isinstance(wanted, list):
-        for index, key in enumerate(wanted):
-            if isinstance(key, str) and key not in keys:
-                errors.append(
-                    (
-                        (*s_path, "in", index),
-                        f"{key!r} is not an option of {target_key!r} "
-                        f"(options: {', '.join(str(k) for k in keys)})",
-                    )
-                )
+    errors.extend(
+        _keys_not_in((*s_path, "in"), show_if.get("in"), keys, f"an option of {target_key!r}")
+    )
     return errors
+
+
+def _keys_not_in(path: Path_, wanted: Any, allowed: list, what: str) -> list[tuple[Path_, str]]:
+    """An error for each key listed in `wanted` that is not one of `allowed`."""
+    if not isinstance(wanted, list):
+        return []
+    shown = ", ".join(str(k) for k in allowed)
+    return [
+        ((*path, index), f"{key!r} is not {what} (options: {shown})")
+        for index, key in enumerate(wanted)
+        if isinstance(key, str) and key not in allowed
+    ]
 
 
 def _screening_errors(q_path: Path_, question: dict, screening: dict) -> list[tuple[Path_, str]]:
@@ -297,19 +301,12 @@ def _screening_errors(q_path: Path_, question: dict, screening: dict) -> list[tu
         regular = [
             o.get("key") for o in options if isinstance(o, dict) and o.get("special") is None
         ]
-    errors: list[tuple[Path_, str]] = []
-    wanted = screening.get("no_match")
-    if isinstance(wanted, list):
-        for index, key in enumerate(wanted):
-            if isinstance(key, str) and key not in regular:
-                errors.append(
-                    (
-                        (*s_path, "no_match", index),
-                        f"{key!r} is not an option of this question that states an answer "
-                        f"(options: {', '.join(str(k) for k in regular)})",
-                    )
-                )
-    return errors
+    return _keys_not_in(
+        (*s_path, "no_match"),
+        screening.get("no_match"),
+        regular,
+        "an option of this question that states an answer",
+    )
 
 
 def _non_finite_errors(node: Any, path: Path_) -> list[tuple[Path_, str]]:
