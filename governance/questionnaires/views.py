@@ -61,6 +61,8 @@ def questionnaire_detail(request, pk):
         for question in section.get("questions", []):
             titles[question["key"]] = question["text"]
             show_if = question.get("show_if")
+            screening = question.get("screening") or {}
+            labels = {o["key"]: o.get("label", o["key"]) for o in question.get("options") or ()}
             questions.append(
                 {
                     **question,
@@ -68,6 +70,7 @@ def questionnaire_detail(request, pk):
                     "show_if_text": titles.get(show_if["question"], show_if["question"])
                     if show_if
                     else None,
+                    "no_match_labels": [labels.get(k, k) for k in screening.get("no_match", ())],
                 }
             )
         sections.append({**section, "questions": questions})

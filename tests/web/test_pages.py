@@ -189,6 +189,12 @@ def test_the_questionnaire_browser_shows_risk_points_knockouts_and_references(
     assert f'<td class="num">{question["options"][-1]["risk"]}</td>' in body
     assert "badge-critical" in body  # a knock-out option
     assert "GDPR" in body
+    # The sanctions question says which answer a watchlist hit contradicts, and on which lists.
+    assert (
+        "the answer “Screened on the assessment date, including the 50% rule — no match” is "
+        "flagged as contradicted when the screening has a hit, not cleared by a reviewer, on a "
+        "list whose name contains “Treasury Department” or “Nonproliferation Sanctions”."
+    ) in body
 
 
 def test_the_dashboard_lists_overdue_reviews_and_open_findings(client, people, scored):
