@@ -11,6 +11,7 @@ from django.utils import timezone
 from governance.accounts.models import AuditEvent
 from governance.accounts.tenancy import memberships_of
 from governance.assessments.models import (
+    Answer,
     Assessment,
     AssessmentStatus,
     Finding,
@@ -161,6 +162,7 @@ def dashboard_data(*, user, organisation_id: int) -> dict:
         .order_by("-updated_at")[:8]
     )
     screening_hits = _screening_hits_to_review(organisation_id)
+    screening_conflicts = _answers_contradicted_by_screening(organisation_id)
     activity = AuditEvent.objects.filter(organisation_id=organisation_id).order_by(
         "-created_at", "-id"
     )[:8]
@@ -179,6 +181,7 @@ def dashboard_data(*, user, organisation_id: int) -> dict:
         "overdue_findings": overdue_findings,
         "in_flight": list(in_flight),
         "screening_hits": screening_hits,
+        "screening_conflicts": screening_conflicts,
         "activity": list(activity),
     }
 
@@ -198,6 +201,51 @@ def _screening_hits_to_review(organisation_id: int) -> list:
         .select_related("vendor")
         .order_by("-screened_at")[:8]
     )
+
+
+def _answers_contradicted_by_screening(organisation_id: int, limit: int = 8) -> list[dict]:
+    """Current assessments with answers saying "not listed" that the vendor's latest
+    screening contradicts. Only vendors with an uncleared hit are read, so the cost follows
+    the number of hits, not the size of the portfolio: three queries in all."""
+    from governance.screening.consistency import answer_conflicts, open_hits
+    from governance.screening.models import Disposition, Screening, ScreeningStatus
+
+    latest = (
+        Screening.objects.filter(vendor_id=OuterRef("vendor_id"))
+        .order_by("-screened_at", "-id")
+        .values("id")[:1]
+    )
+    screenings = {
+        s.vendor_id: s
+        for s in Screening.objects.for_organisation(organisation_id)
+        .filter(status=ScreeningStatus.POTENTIAL_MATCH, id=Subquery(latest))
+        .exclude(disposition=Disposition.FALSE_POSITIVE)
+        .only("vendor_id", "status", "disposition", "hits")
+    }
+    if not screenings:
+        return []
+    assessments = list(
+        Assessment.objects.for_organisation(organisation_id)
+        .filter(vendor_id__in=screenings, next_revision__isnull=True)
+        .select_related("vendor", "questionnaire")
+        .order_by("-updated_at", "-id")
+    )
+    values: dict[int, dict] = {a.pk: {} for a in assessments}
+    for assessment_id, key, value in Answer.objects.filter(assessment_id__in=values).values_list(
+        "assessment_id", "question_key", "value"
+    ):
+        if value is not None:
+            values[assessment_id][key] = value
+    flagged = []
+    for assessment in assessments:
+        conflicts = answer_conflicts(
+            assessment.questionnaire.definition,
+            values[assessment.pk],
+            open_hits(screenings[assessment.vendor_id]),
+        )
+        if conflicts:
+            flagged.append({"assessment": assessment, "conflicts": conflicts})
+    return flagged[:limit]
 
 
 def _heat_level(count: int, top: int) -> int:

@@ -241,3 +241,45 @@ def test_the_review_page_flags_answers_the_screening_contradicts_to_assessors_on
     page = client.get(reverse("respondents:review", args=[token]))
     assert page.status_code == 200
     assert b"contradicted" not in page.content
+
+
+def test_the_dashboard_lists_assessments_whose_answers_the_screening_contradicts(
+    client, people, listed
+):
+    from types import SimpleNamespace
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from governance.screening.services import screening_dispose
+    from governance.web.selectors import _answers_contradicted_by_screening
+    from tests.reports.factories import scored_assessment
+
+    ours = scored_assessment(people, vendor_name="Mistral AI SAS", decided=False)
+    outsiders = SimpleNamespace(
+        org=people.other_org,
+        assessor=people.outsider,
+        reviewer=people.outsider,
+        admin=people.outsider,
+    )
+    theirs = scored_assessment(outsiders, vendor_name="Mistral AI SAS", decided=False)
+    client.force_login(people.viewer)
+    heading = "Answers contradicted by the watchlist screening"
+    assert heading not in client.get(reverse("dashboard")).content.decode()
+
+    screening = vendor_screen(actor=people.assessor, vendor=ours.assessment.vendor)
+    vendor_screen(actor=people.outsider, vendor=theirs.assessment.vendor)
+    response = client.get(reverse("dashboard"))
+    (row,) = response.context["screening_conflicts"]
+    assert row["assessment"].pk == ours.assessment_id  # never another organisation's
+    body = response.content.decode()
+    assert heading in body
+    assert "1 answer" in body and "geopolitics.sanctions" in body
+    with CaptureQueriesContext(connection) as queries:
+        _answers_contradicted_by_screening(people.org.pk)
+    assert len(queries) == 3
+
+    screening_dispose(
+        actor=people.reviewer, screening=screening, disposition="false_positive", note="Other."
+    )
+    assert heading not in client.get(reverse("dashboard")).content.decode()
