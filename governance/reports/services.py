@@ -21,6 +21,7 @@ from django.utils import timezone
 from governance.accounts.audit import audit_record
 from governance.accounts.tenancy import Capability, require
 from governance.errors import StateConflict
+from governance.tasking import enqueue
 
 from .models import Report, ReportKind, ReportStatus
 
@@ -38,14 +39,7 @@ def _rendering_stale_after() -> datetime.timedelta:
 def _enqueue(report_id: int) -> bool:
     from .tasks import render_report
 
-    try:
-        render_report.apply_async(args=(report_id,))
-    except Exception:  # the broker's failure modes are many; the row keeps the state
-        logger.warning(
-            "Could not enqueue report %s; the sweep will retry", report_id, exc_info=True
-        )
-        return False
-    return True
+    return enqueue(render_report, report_id)
 
 
 def _enqueue_on_commit(report_id: int) -> None:

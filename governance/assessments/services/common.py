@@ -3,20 +3,18 @@ work to Celery once the transaction has committed."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from governance.accounts.tenancy import Capability, require
+from governance.tasking import enqueue
 
 from ..models import (
     Assessment,
 )
 from ..selectors import compiled_questionnaire
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -67,25 +65,13 @@ def _refresh_caller_copy(target: Assessment, source: Assessment) -> None:
         setattr(target, field.attname, getattr(source, field.attname))
 
 
-def _enqueue(task, *args) -> bool:
-    """Hand a task to the broker; False (and a log line) when the broker is unreachable."""
-    try:
-        task.apply_async(args=args)
-    except Exception:  # the broker's failure modes are many; the row keeps the state
-        logger.warning(
-            "Could not enqueue %s%r; the sweep will retry", task.name, args, exc_info=True
-        )
-        return False
-    return True
-
-
 def _enqueue_scoring_on_commit(outcome: SubmitOutcome, reason: str) -> None:
     from ..tasks import score_assessment
 
     pk = outcome.assessment.pk
 
     def send():
-        outcome.enqueued = _enqueue(score_assessment, pk, reason)
+        outcome.enqueued = enqueue(score_assessment, pk, reason)
 
     # robust: even if sending raised past our own guard, the committed submission stands.
     transaction.on_commit(send, robust=True)

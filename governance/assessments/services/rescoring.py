@@ -10,12 +10,12 @@ from django.utils import timezone
 from governance.accounts.audit import audit_record
 from governance.accounts.models import Organisation
 from governance.accounts.tenancy import Capability, require
+from governance.tasking import enqueue
 
 from ..models import (
     Assessment,
     AssessmentStatus,
 )
-from .common import _enqueue
 
 RESCORABLE_STATUSES = (AssessmentStatus.SCORED, AssessmentStatus.DECIDED)
 
@@ -51,7 +51,7 @@ def rescore_request(
                 after={"assessments": len(ids), "batch_size": batch_size},
             )
         for chunk in _chunks(ids, batch_size):
-            transaction.on_commit(lambda chunk=chunk: _enqueue(rescore_batch, chunk), robust=True)
+            transaction.on_commit(lambda chunk=chunk: enqueue(rescore_batch, chunk), robust=True)
     return len(ids)
 
 
