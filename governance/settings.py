@@ -191,6 +191,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "governance.reports.tasks.sweep_stale_reports",
         "schedule": env_int("SWEEP_INTERVAL_SECONDS", 60),
     },
+    "sweep-screenings": {
+        "task": "governance.screening.tasks.sweep_screenings",
+        "schedule": env_int("SCREENING_SWEEP_SECONDS", 900),
+    },
 }
 
 # --- Auth ------------------------------------------------------------------------------------
@@ -283,6 +287,9 @@ EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 # is a few tens of MB) and the name similarity (0-100) from which a listed party is a hit.
 WATCHLIST_MAX_BYTES = env_int("WATCHLIST_MAX_BYTES", 200 * 1024 * 1024)
 SCREENING_MATCH_THRESHOLD = env_int("SCREENING_MATCH_THRESHOLD", 88)
+# Vendors the periodic sweep screens per run when their screening is out of date (new
+# vendors, renamed vendors, a new list in force): about 25 ms each against a full list.
+SCREENING_SWEEP_BATCH = env_int("SCREENING_SWEEP_BATCH", 500)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -184,3 +184,23 @@ def test_gunicorn_reads_its_config_and_freezes_what_workers_load():
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_beat_runs_every_sweep_and_each_names_a_registered_task():
+    from django.conf import settings
+
+    from governance.celery import app
+
+    app.loader.import_default_modules()
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    assert {entry["task"] for entry in schedule.values()} == {
+        "governance.assessments.tasks.sweep_stale_assessments",
+        "governance.reports.tasks.sweep_stale_reports",
+        "governance.screening.tasks.sweep_screenings",
+    }
+    for entry in schedule.values():
+        assert entry["task"] in app.tasks
+    # Screening tasks go to the default queue, which the scoring worker also consumes.
+    assert app.amqp.router.route({}, "governance.screening.tasks.screen_vendor")["queue"].name == (
+        "default"
+    )

@@ -133,6 +133,15 @@ def _hits(watchlist: WatchlistImport, vendor, names: list[tuple[str, str]]) -> l
     return hits
 
 
+def screened_names(vendor) -> list[list[str]]:
+    """The vendor's names as a screening records them: [field label, value] pairs."""
+    return [
+        [label, getattr(vendor, attribute).strip()]
+        for attribute, label in SCREENED_FIELDS
+        if getattr(vendor, attribute, "").strip()
+    ]
+
+
 def vendor_screen(*, actor, vendor, watchlist: WatchlistImport | None = None) -> Screening:
     """Screen the vendor's names against the list in force and keep the outcome.
 
@@ -146,11 +155,7 @@ def vendor_screen(*, actor, vendor, watchlist: WatchlistImport | None = None) ->
             "No watchlist has been loaded yet. An operator loads one with "
             "`python manage.py load_watchlist FILE`."
         )
-    names = [
-        [label, getattr(vendor, attribute).strip()]
-        for attribute, label in SCREENED_FIELDS
-        if getattr(vendor, attribute, "").strip()
-    ]
+    names = screened_names(vendor)
     hits = _hits(watchlist, vendor, [(label, value) for label, value in names])
     screening = Screening(
         organisation_id=vendor.organisation_id,
@@ -237,3 +242,59 @@ def vendors_rescreen() -> dict[str, int]:
         organisations.add(vendor.organisation_id)
     counts["organisations"] = len(organisations)
     return counts
+
+
+# --- Continuous screening ---------------------------------------------------------------------
+# A vendor is screened by the system when it is created, when the names it is screened on
+# change, and when a new list comes into force: its latest screening is then out of date.
+
+
+def _out_of_date(vendor, latest: Screening | None, watchlist: WatchlistImport) -> bool:
+    return (
+        latest is None
+        or latest.list_sha256 != watchlist.sha256
+        or latest.names != screened_names(vendor)
+    )
+
+
+def vendor_screen_if_due(*, vendor_id: int) -> Screening | None:
+    """Screen the vendor as the system if its latest screening is out of date; None when it
+    is current, when no list is loaded, or when the vendor is gone. Running it twice (a
+    redelivered task) screens once."""
+    from governance.vendors.models import Vendor
+
+    watchlist = current_watchlist()
+    vendor = Vendor.objects.filter(pk=vendor_id).first()
+    if watchlist is None or vendor is None:
+        return None
+    latest = vendor.screenings.order_by("-screened_at", "-id").first()
+    if not _out_of_date(vendor, latest, watchlist):
+        return None
+    return vendor_screen(actor=None, vendor=vendor, watchlist=watchlist)
+
+
+def vendors_due_for_screening(*, limit: int) -> list[int]:
+    """Ids of vendors (any organisation) whose latest screening is missing or out of date
+    against the list in force, never screened first. Three queries, whatever the number."""
+    from django.db.models import F, OuterRef, Subquery
+
+    from governance.vendors.models import Vendor
+
+    watchlist = current_watchlist()
+    if watchlist is None:
+        return []
+    latest_id = (
+        Screening.objects.filter(vendor_id=OuterRef("pk"))
+        .order_by("-screened_at", "-id")
+        .values("id")[:1]
+    )
+    vendors = list(
+        Vendor.objects.annotate(latest_screening_id=Subquery(latest_id))
+        .only("id", "name", "legal_name", "parent_company")
+        .order_by(F("latest_screening_id").asc(nulls_first=True), "pk")
+    )
+    latest = Screening.objects.only("list_sha256", "names").in_bulk(
+        [v.latest_screening_id for v in vendors if v.latest_screening_id]
+    )
+    due = [v.pk for v in vendors if _out_of_date(v, latest.get(v.latest_screening_id), watchlist)]
+    return due[:limit]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from governance.accounts.services import tenant_create, tenant_delete, tenant_update
+from governance.tasking import enqueue
 
 from .models import Contact, Offering, UseCase, Vendor
 
@@ -63,13 +65,24 @@ def _check_unique_name(vendor: Vendor) -> None:
         )
 
 
+def _screen_on_commit(vendor_id: int) -> None:
+    """Watchlist screening follows every new or changed vendor: the task screens it as the
+    system when its latest screening no longer covers its names (or the list in force)."""
+    # The screening app builds on this one, so it is imported where it is used.
+    from governance.screening.tasks import screen_vendor
+
+    transaction.on_commit(lambda: enqueue(screen_vendor, vendor_id), robust=True)
+
+
 def vendor_create(*, actor, organisation_id: int, data: dict) -> Vendor:
     vendor = Vendor(organisation_id=organisation_id, **_pick(data, VENDOR_FIELDS))
     vendor.name = (vendor.name or "").strip()
     _check_unique_name(vendor)
-    return tenant_create(
+    vendor = tenant_create(
         actor=actor, organisation_id=organisation_id, obj=vendor, action="vendor.create"
     )
+    _screen_on_commit(vendor.pk)
+    return vendor
 
 
 def vendor_update(*, actor, vendor: Vendor, data: dict) -> Vendor:
@@ -78,13 +91,15 @@ def vendor_update(*, actor, vendor: Vendor, data: dict) -> Vendor:
         data["name"] = (data["name"] or "").strip()
         probe = Vendor(pk=vendor.pk, organisation_id=vendor.organisation_id, name=data["name"])
         _check_unique_name(probe)
-    return tenant_update(
+    vendor = tenant_update(
         actor=actor,
         organisation_id=vendor.organisation_id,
         obj=vendor,
         data=data,
         action="vendor.update",
     )
+    _screen_on_commit(vendor.pk)
+    return vendor
 
 
 def vendor_delete(*, actor, vendor: Vendor) -> None:
