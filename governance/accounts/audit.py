@@ -40,7 +40,7 @@ def snapshot(obj: models.Model, *, exclude: tuple[str, ...] = ()) -> dict[str, A
     return data
 
 
-def audit_record(
+def audit_event(
     *,
     actor,
     organisation_id: int,
@@ -49,7 +49,10 @@ def audit_record(
     before: dict | None = None,
     after: dict | None = None,
     actor_label: str | None = None,
+    **extra: Any,
 ) -> AuditEvent:
+    """The event of one write, not yet saved: `audit_record` saves it at once, bulk writers
+    (the scoring pipeline) collect many and save them in one statement."""
     if actor_label is None:
         actor_label = actor.get_username() if actor is not None else "system"
     if before is not None and after is not None:
@@ -57,7 +60,7 @@ def audit_record(
         changed = {k for k in after if before.get(k) != after.get(k)}
         before = {k: before.get(k) for k in changed}
         after = {k: after[k] for k in changed}
-    return AuditEvent.objects.create(
+    return AuditEvent(
         organisation_id=organisation_id,
         actor=actor if actor is not None and actor.is_authenticated else None,
         actor_label=actor_label[:200],
@@ -67,4 +70,12 @@ def audit_record(
         object_repr=str(obj)[:300],
         before=_jsonable(before),
         after=_jsonable(after),
+        **extra,
     )
+
+
+def audit_record(**kwargs: Any) -> AuditEvent:
+    """Write the event of one write (see `audit_event` for the arguments)."""
+    event = audit_event(**kwargs)
+    event.save(force_insert=True)
+    return event

@@ -8,6 +8,7 @@ from collections import defaultdict
 
 from django.utils import timezone
 
+from governance.accounts.audit import audit_event
 from governance.accounts.models import AuditEvent
 from governance.accounts.versioning import data_changed
 from governance.bulk import bulk_insert, bulk_update
@@ -184,14 +185,11 @@ def _audit(
             continue
         a = s.assessment
         events.append(
-            AuditEvent(
-                organisation_id=a.organisation_id,
+            audit_event(
                 actor=None,
-                actor_label="system",
+                organisation_id=a.organisation_id,
                 action="assessment.score",
-                object_type=a._meta.label,
-                object_id=str(a.pk),
-                object_repr=str(a)[:300],
+                obj=a,
                 after={
                     "result": s.result.pk,
                     "rating": s.result.rating,
@@ -205,14 +203,11 @@ def _audit(
     for pk, message in failures.items():
         a = rows[pk]
         events.append(
-            AuditEvent(
-                organisation_id=a.organisation_id,
+            audit_event(
                 actor=None,
-                actor_label="system",
+                organisation_id=a.organisation_id,
                 action="assessment.score_failed",
-                object_type=a._meta.label,
-                object_id=str(a.pk),
-                object_repr=str(a)[:300],
+                obj=a,
                 after={"failure_message": message, "reason": reason},
                 created_at=now,
             )
