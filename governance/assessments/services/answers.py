@@ -12,18 +12,17 @@ from django.utils import timezone
 
 from governance.accounts.audit import audit_record, snapshot
 from governance.bulk import bulk_insert, bulk_update
-from governance.errors import AnswersInvalid, StateConflict
+from governance.errors import AnswersInvalid
 from governance.scoring import normalise_answer, validate_answers
 
 from .. import filetypes
 from ..models import (
-    EDITABLE_STATUSES,
     Answer,
     Assessment,
     AssessmentStatus,
     Evidence,
 )
-from .common import _compiled, _label, _lock, _refresh_caller_copy, _require_writer
+from .common import _compiled, _label, _lock_editable, _refresh_caller_copy, _require_writer
 
 MAX_COMMENT_LENGTH = 20_000
 
@@ -126,13 +125,9 @@ def answers_save(
     if shape_errors:
         raise AnswersInvalid(shape_errors)
     with transaction.atomic():
-        locked = _lock(assessment)
-        if locked.status not in EDITABLE_STATUSES:
-            raise StateConflict(
-                f"The assessment is {locked.get_status_display().lower()}; its answers can no "
-                "longer change.",
-                status=locked.status,
-            )
+        locked = _lock_editable(
+            assessment, "The assessment is {status}; its answers can no longer change."
+        )
         compiled = _compiled(locked)
         existing = {a.question_key: a for a in Answer.objects.filter(assessment_id=locked.pk)}
         merged = {k: a.value for k, a in existing.items() if a.value is not None}
@@ -287,13 +282,9 @@ def evidence_add(
     digest = hashlib.sha256(content).hexdigest()
 
     with transaction.atomic():
-        locked = _lock(assessment)
-        if locked.status not in EDITABLE_STATUSES:
-            raise StateConflict(
-                f"The assessment is {locked.get_status_display().lower()}; evidence can no "
-                "longer be added.",
-                status=locked.status,
-            )
+        locked = _lock_editable(
+            assessment, "The assessment is {status}; evidence can no longer be added."
+        )
         compiled = _compiled(locked)
         if question_key not in compiled.by_key:
             raise ValidationError({"question_key": [f'Unknown question "{question_key}".']})

@@ -9,11 +9,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from governance.accounts.tenancy import Capability, require
+from governance.errors import StateConflict
 from governance.tasking import enqueue
 
-from ..models import (
-    Assessment,
-)
+from ..models import EDITABLE_STATUSES, Assessment
 from ..selectors import compiled_questionnaire
 
 
@@ -43,6 +42,17 @@ def _require_writer(actor, actor_label: str | None, organisation_id: int) -> Non
             raise PermissionDenied("Sign in to change this assessment.")
         return
     require(actor, Capability.EDIT, organisation_id)
+
+
+def _lock_editable(assessment: Assessment, refusal: str) -> Assessment:
+    """`_lock`, then refuse unless the assessment is still editable. `refusal` says why in
+    the caller's words, with `{status}` standing for the current status."""
+    locked = _lock(assessment)
+    if locked.status not in EDITABLE_STATUSES:
+        raise StateConflict(
+            refusal.format(status=locked.get_status_display().lower()), status=locked.status
+        )
+    return locked
 
 
 def _lock(assessment: Assessment) -> Assessment:

@@ -16,7 +16,6 @@ from governance.questionnaires.models import QuestionnaireStatus
 from governance.scoring import validate_answers
 
 from ..models import (
-    EDITABLE_STATUSES,
     Answer,
     Assessment,
     AssessmentStatus,
@@ -28,6 +27,7 @@ from .common import (
     _compiled,
     _enqueue_scoring_on_commit,
     _lock,
+    _lock_editable,
     _refresh_caller_copy,
 )
 
@@ -88,12 +88,7 @@ def assessment_create(
 def assessment_submit(*, actor, assessment: Assessment) -> SubmitOutcome:
     require(actor, Capability.EDIT, assessment.organisation_id)
     with transaction.atomic():
-        locked = _lock(assessment)
-        if locked.status not in EDITABLE_STATUSES:
-            raise StateConflict(
-                f"The assessment is already {locked.get_status_display().lower()}.",
-                status=locked.status,
-            )
+        locked = _lock_editable(assessment, "The assessment is already {status}.")
         compiled = _compiled(locked)
         rows = Answer.objects.filter(assessment_id=locked.pk).values_list("question_key", "value")
         values = {k: v for k, v in rows if v is not None}
