@@ -1,10 +1,29 @@
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 
 from governance.accounts.tenancy import TenantModel
+from governance.lifecycle import Lifecycle
 
 
-class AssessmentStatus(models.TextChoices):
+class AssessmentStatus(Lifecycle, models.TextChoices):
+    """An assessment's life, and who moves it.
+
+        draft ─► in_progress ─► submitted ─► scoring ─► scored ─► decided
+          └─────────────────────► │ ▲          │
+                                  ▼ │ retry    │
+                                 failed ◄──────┘
+
+    The assessor (or a respondent link) answers: the first saved answer moves a draft in
+    progress. The assessor submits an editable assessment, and retries a failed one (or
+    re-sends a submission whose scoring was delayed). The scoring worker claims a
+    submitted one (or takes over a claim whose worker died) and leaves it scored or
+    failed. A reviewer decides a scored one. A decided assessment is final: reopening it
+    starts a new revision, in progress, and rescoring keeps a scored or decided one where
+    it is. The map is `TRANSITIONS` below the class; the groupings follow it.
+    """
+
     DRAFT = "draft", "Draft"
     IN_PROGRESS = "in_progress", "In progress"
     SUBMITTED = "submitted", "Submitted"
@@ -13,9 +32,36 @@ class AssessmentStatus(models.TextChoices):
     DECIDED = "decided", "Decided"
     FAILED = "failed", "Failed"
 
+    # Set below the class body, where the members exist.
+    EDITABLE: ClassVar[frozenset["AssessmentStatus"]]
+    IN_FLIGHT: ClassVar[frozenset["AssessmentStatus"]]
+    RETRYABLE: ClassVar[frozenset["AssessmentStatus"]]
+    RESCORABLE: ClassVar[frozenset["AssessmentStatus"]]
 
+
+AssessmentStatus.TRANSITIONS = {
+    AssessmentStatus.DRAFT: frozenset({AssessmentStatus.IN_PROGRESS, AssessmentStatus.SUBMITTED}),
+    AssessmentStatus.IN_PROGRESS: frozenset({AssessmentStatus.SUBMITTED}),
+    # submitted → submitted: a retry re-sends a submission whose scoring was delayed.
+    AssessmentStatus.SUBMITTED: frozenset(
+        {AssessmentStatus.SUBMITTED, AssessmentStatus.SCORING, AssessmentStatus.FAILED}
+    ),
+    # scoring → scoring: a worker takes over the claim of one that died.
+    AssessmentStatus.SCORING: frozenset(
+        {AssessmentStatus.SCORING, AssessmentStatus.SCORED, AssessmentStatus.FAILED}
+    ),
+    AssessmentStatus.SCORED: frozenset({AssessmentStatus.DECIDED}),
+    AssessmentStatus.DECIDED: frozenset(),
+    AssessmentStatus.FAILED: frozenset({AssessmentStatus.SUBMITTED}),
+}
 # Answers can change only while the assessment is open; afterwards they are frozen.
-EDITABLE_STATUSES = frozenset({AssessmentStatus.DRAFT, AssessmentStatus.IN_PROGRESS})
+AssessmentStatus.EDITABLE = frozenset({AssessmentStatus.DRAFT, AssessmentStatus.IN_PROGRESS})
+# With the scoring worker: pages poll until it is done.
+AssessmentStatus.IN_FLIGHT = frozenset({AssessmentStatus.SUBMITTED, AssessmentStatus.SCORING})
+# What a retry accepts: a failure, or a submission the broker never received.
+AssessmentStatus.RETRYABLE = frozenset({AssessmentStatus.FAILED, AssessmentStatus.SUBMITTED})
+# Rescoring after a policy change gives these a new result and keeps their state.
+AssessmentStatus.RESCORABLE = frozenset({AssessmentStatus.SCORED, AssessmentStatus.DECIDED})
 
 
 class Decision(models.TextChoices):
@@ -348,6 +394,12 @@ class FindingStatus(models.TextChoices):
     MITIGATING = "mitigating", "Mitigating"
     ACCEPTED = "accepted", "Risk accepted"
     CLOSED = "closed", "Closed"
+
+    UNRESOLVED: ClassVar[frozenset["FindingStatus"]]
+
+
+# Still needing work: what the register, the dashboard and the portfolio count as open.
+FindingStatus.UNRESOLVED = frozenset({FindingStatus.OPEN, FindingStatus.MITIGATING})
 
 
 class Severity(models.TextChoices):

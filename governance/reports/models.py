@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 
 from governance.accounts.tenancy import TenantModel
+from governance.lifecycle import Lifecycle
 
 
 class ReportKind(models.TextChoices):
@@ -10,11 +11,28 @@ class ReportKind(models.TextChoices):
     PORTFOLIO = "portfolio", "Portfolio report"
 
 
-class ReportStatus(models.TextChoices):
+class ReportStatus(Lifecycle, models.TextChoices):
+    """A report job's life: pending ─► rendering ─► ready | failed.
+
+    A request creates it pending; the render worker claims it (rendering) and leaves it
+    ready or failed, or gives the claim back when the database went away; the sweep gives
+    back the claim of a worker that died. A new request renders a failed report again, and
+    a ready one whose assessment was decided after it was rendered."""
+
     PENDING = "pending", "Pending"
     RENDERING = "rendering", "Rendering"
     READY = "ready", "Ready"
     FAILED = "failed", "Failed"
+
+
+ReportStatus.TRANSITIONS = {
+    ReportStatus.PENDING: frozenset({ReportStatus.RENDERING, ReportStatus.FAILED}),
+    ReportStatus.RENDERING: frozenset(
+        {ReportStatus.READY, ReportStatus.FAILED, ReportStatus.PENDING}
+    ),
+    ReportStatus.READY: frozenset({ReportStatus.PENDING}),
+    ReportStatus.FAILED: frozenset({ReportStatus.PENDING}),
+}
 
 
 def report_upload_to(instance: "Report", filename: str) -> str:

@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from governance.accounts.audit import audit_record, snapshot
 from governance.accounts.tenancy import Capability, require
-from governance.assessments.models import EDITABLE_STATUSES
-from governance.errors import StateConflict
+from governance.assessments.models import AssessmentStatus
 
 from .models import RespondentLink, hash_link_token
 
@@ -32,11 +31,11 @@ def respondent_link_create(
     """Create a link for one assessment; returns the row and the raw token, which is never
     stored and cannot be shown again."""
     require(actor, Capability.EDIT, assessment.organisation_id)
-    if assessment.status not in EDITABLE_STATUSES:
-        raise StateConflict(
-            "This assessment is no longer open for answers, so it cannot be shared.",
-            status=assessment.status,
-        )
+    AssessmentStatus.require_state(
+        assessment.status,
+        AssessmentStatus.EDITABLE,
+        "This assessment is no longer open for answers, so it cannot be shared.",
+    )
     if not isinstance(expires_in_days, int) or not MIN_DAYS <= expires_in_days <= MAX_DAYS:
         raise ValidationError(
             {"expires_in_days": [f"Choose between {MIN_DAYS} and {MAX_DAYS} days."]}

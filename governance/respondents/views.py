@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from governance.accounts.tenancy import Capability
 from governance.assessments import selectors as assessment_selectors
 from governance.assessments.forms import RespondentLinkForm, progress
-from governance.assessments.models import EDITABLE_STATUSES
+from governance.assessments.models import AssessmentStatus
 from governance.errors import StateConflict
 from governance.web.access import apply_validation_error, get_or_404, page
 from governance.web.wizard import review_context, section_page
@@ -101,7 +101,7 @@ def respond_start(request, link):
             "link": link,
             "assessment": assessment,
             "progress": progress(assessment.questionnaire.definition, values),
-            "editable": assessment.status in EDITABLE_STATUSES,
+            "editable": assessment.status in AssessmentStatus.EDITABLE,
             "url_for": _urls(request.resolver_match.kwargs["token"]),
             "first_url": _urls(request.resolver_match.kwargs["token"])(
                 "section",
@@ -137,7 +137,7 @@ def respond_review(request, link):
         {
             "link": link,
             "assessment": assessment,
-            "editable": assessment.status in EDITABLE_STATUSES,
+            "editable": assessment.status in AssessmentStatus.EDITABLE,
             "url_for": _urls(token),
             "section_urls": {
                 s["key"]: _urls(token)("section", section=s["key"])

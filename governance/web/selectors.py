@@ -23,7 +23,6 @@ from governance.assessments.models import (
 from governance.assessments.selectors import vendors_with_rating
 from governance.vendors.models import Vendor
 
-OPEN_FINDING_STATUSES = (FindingStatus.OPEN, FindingStatus.MITIGATING)
 REVIEW_HORIZON_DAYS = 30
 
 SORTS = {
@@ -140,7 +139,7 @@ def dashboard_data(*, user, organisation_id: int) -> dict:
     )
     findings = dict(
         Finding.objects.for_organisation(organisation_id)
-        .filter(status__in=OPEN_FINDING_STATUSES)
+        .filter(status__in=FindingStatus.UNRESOLVED)
         .values_list("severity")
         .annotate(n=Count("id"))
         .values_list("severity", "n")
@@ -151,7 +150,7 @@ def dashboard_data(*, user, organisation_id: int) -> dict:
     ]
     overdue_findings = (
         Finding.objects.for_organisation(organisation_id)
-        .filter(status__in=OPEN_FINDING_STATUSES, due_date__lt=today)
+        .filter(status__in=FindingStatus.UNRESOLVED, due_date__lt=today)
         .count()
     )
     in_flight = (

@@ -25,7 +25,7 @@ from governance.assessments.forms import (
     sections_of,
     visibility,
 )
-from governance.assessments.models import EDITABLE_STATUSES
+from governance.assessments.models import AssessmentStatus
 from governance.errors import AnswersInvalid, StateConflict
 from governance.scoring import validate_answers
 
@@ -60,7 +60,7 @@ def section_page(
     index = keys.index(section_key)
     section = sections[index]
     saved_values, saved_comments = saved_answers(assessment)
-    editable = can_write and assessment.status in EDITABLE_STATUSES
+    editable = can_write and assessment.status in AssessmentStatus.EDITABLE
     values, comments = saved_values, saved_comments
     errors: dict[str, list[str]] = {}
     general: list[str] = []

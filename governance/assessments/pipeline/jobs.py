@@ -13,7 +13,6 @@ from django.utils import timezone
 from governance.accounts.audit import audit_record
 
 from ..models import Assessment, AssessmentStatus
-from ..services import RESCORABLE_STATUSES
 from .store import _store
 
 logger = logging.getLogger(__name__)
@@ -72,6 +71,7 @@ def score_one(assessment_id: int, *, reason: str = "submit") -> str:
 
 
 def _give_up(row: Assessment) -> None:
+    AssessmentStatus.require_transition(row.status, AssessmentStatus.FAILED)
     row.status = AssessmentStatus.FAILED
     row.failure_message = (
         f"Scoring stopped its worker {row.scoring_attempts - 1} times and was given up. "
@@ -94,7 +94,7 @@ def rescore_many(assessment_ids: list[int], *, reason: str = "rescore") -> dict[
         rows = list(
             Assessment.objects.select_for_update(of=("self",))
             .select_related(*_RELATED)
-            .filter(pk__in=assessment_ids, status__in=RESCORABLE_STATUSES)
+            .filter(pk__in=assessment_ids, status__in=AssessmentStatus.RESCORABLE)
             .order_by("pk")
         )
         return _store(rows, reason=reason, finishing=False)

@@ -235,6 +235,7 @@ def _store(assessments: list[Assessment], *, reason: str, finishing: bool) -> di
         a.latest_result = s.result
         a.scored_at = now
         if finishing:
+            AssessmentStatus.require_transition(a.status, AssessmentStatus.SCORED)
             a.status = AssessmentStatus.SCORED
             a.failure_message = ""
         if a.status == AssessmentStatus.SCORED:
@@ -248,6 +249,7 @@ def _store(assessments: list[Assessment], *, reason: str, finishing: bool) -> di
             a.scoring_attempts = 0
         for pk, message in failures.items():
             a = rows[pk]
+            AssessmentStatus.require_transition(a.status, AssessmentStatus.FAILED)
             a.status = AssessmentStatus.FAILED
             a.failure_message = message
             a.updated_at = now

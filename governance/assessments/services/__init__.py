@@ -9,7 +9,6 @@ from .answers import MAX_COMMENT_LENGTH, answers_save, evidence_add
 from .common import SubmitOutcome
 from .findings import FINDING_FIELDS, finding_update
 from .lifecycle import (
-    DECIDABLE_STATUSES,
     assessment_create,
     assessment_decide,
     assessment_reopen,
@@ -17,13 +16,11 @@ from .lifecycle import (
     assessment_submit,
 )
 from .policy import policy_current, policy_update
-from .rescoring import RESCORABLE_STATUSES, rescore_request, scoring_context
+from .rescoring import rescore_request, scoring_context
 
 __all__ = [
-    "DECIDABLE_STATUSES",
     "FINDING_FIELDS",
     "MAX_COMMENT_LENGTH",
-    "RESCORABLE_STATUSES",
     "SubmitOutcome",
     "answers_save",
     "assessment_create",

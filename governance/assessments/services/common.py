@@ -9,10 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from governance.accounts.tenancy import Capability, require
-from governance.errors import StateConflict
 from governance.tasking import enqueue
 
-from ..models import EDITABLE_STATUSES, Assessment
+from ..models import Assessment, AssessmentStatus
 from ..selectors import compiled_questionnaire
 
 
@@ -48,10 +47,7 @@ def _lock_editable(assessment: Assessment, refusal: str) -> Assessment:
     """`_lock`, then refuse unless the assessment is still editable. `refusal` says why in
     the caller's words, with `{status}` standing for the current status."""
     locked = _lock(assessment)
-    if locked.status not in EDITABLE_STATUSES:
-        raise StateConflict(
-            refusal.format(status=locked.get_status_display().lower()), status=locked.status
-        )
+    AssessmentStatus.require_state(locked.status, AssessmentStatus.EDITABLE, refusal)
     return locked
 
 

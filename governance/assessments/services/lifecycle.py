@@ -31,8 +31,6 @@ from .common import (
     _refresh_caller_copy,
 )
 
-DECIDABLE_STATUSES = frozenset({AssessmentStatus.SCORED})
-
 
 def assessment_create(
     *,
@@ -103,6 +101,7 @@ def assessment_submit(*, actor, assessment: Assessment) -> SubmitOutcome:
                 f"problem{'s' if len(problems) != 1 else ''} to fix.",
             )
         before = snapshot(locked)
+        AssessmentStatus.require_transition(locked.status, AssessmentStatus.SUBMITTED)
         locked.status = AssessmentStatus.SUBMITTED
         locked.submitted_by = actor
         locked.submitted_at = timezone.now()
@@ -129,12 +128,12 @@ def assessment_retry(*, actor, assessment: Assessment) -> SubmitOutcome:
     require(actor, Capability.EDIT, assessment.organisation_id)
     with transaction.atomic():
         locked = _lock(assessment)
-        if locked.status not in (AssessmentStatus.FAILED, AssessmentStatus.SUBMITTED):
-            raise StateConflict(
-                f"Only a failed assessment can be retried; this one is "
-                f"{locked.get_status_display().lower()}.",
-                status=locked.status,
-            )
+        AssessmentStatus.require_state(
+            locked.status,
+            AssessmentStatus.RETRYABLE,
+            "Only a failed assessment can be retried; this one is {status}.",
+        )
+        AssessmentStatus.require_transition(locked.status, AssessmentStatus.SUBMITTED)
         before = snapshot(locked)
         locked.status = AssessmentStatus.SUBMITTED
         locked.failure_message = ""
@@ -166,12 +165,11 @@ def assessment_decide(
         raise ValidationError({"conditions": ["State the conditions of the approval."]})
     with transaction.atomic():
         locked = _lock(assessment)
-        if locked.status not in DECIDABLE_STATUSES:
-            raise StateConflict(
-                f"Only a scored assessment can be decided; this one is "
-                f"{locked.get_status_display().lower()}.",
-                status=locked.status,
-            )
+        AssessmentStatus.require_transition(
+            locked.status,
+            AssessmentStatus.DECIDED,
+            "Only a scored assessment can be decided; this one is {status}.",
+        )
         if decision != Decision.REJECTED and locked.submitted_by_id == actor.pk:
             # Four eyes: whoever put the answers forward cannot also sign them off.
             raise PermissionDenied(
@@ -212,8 +210,12 @@ def assessment_reopen(*, actor, assessment: Assessment) -> Assessment:
     require(actor, Capability.EDIT, assessment.organisation_id)
     with transaction.atomic():
         locked = _lock(assessment)
-        if locked.status != AssessmentStatus.DECIDED:
-            raise StateConflict("Only a decided assessment can be reopened.", status=locked.status)
+        # Not a move: the decided revision stays decided and the next one starts.
+        AssessmentStatus.require_state(
+            locked.status,
+            {AssessmentStatus.DECIDED},
+            "Only a decided assessment can be reopened.",
+        )
         if Assessment.objects.filter(previous_id=locked.pk).exists():
             raise StateConflict(
                 "This assessment has already been reopened; continue with its next revision.",

@@ -17,8 +17,6 @@ from ..models import (
     AssessmentStatus,
 )
 
-RESCORABLE_STATUSES = (AssessmentStatus.SCORED, AssessmentStatus.DECIDED)
-
 
 def _chunks(ids: list[int], size: int) -> Iterable[list[int]]:
     for start in range(0, len(ids), size):
@@ -37,7 +35,9 @@ def rescore_request(
         raise ValueError("batch_size must be positive")
     from ..tasks import rescore_batch
 
-    qs = Assessment.objects.filter(status__in=RESCORABLE_STATUSES, latest_result__isnull=False)
+    qs = Assessment.objects.filter(
+        status__in=AssessmentStatus.RESCORABLE, latest_result__isnull=False
+    )
     if organisation_id is not None:
         qs = qs.filter(organisation_id=organisation_id)
     ids = list(qs.order_by("pk").values_list("pk", flat=True))

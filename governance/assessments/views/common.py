@@ -1,13 +1,10 @@
-"""What every assessment page shares: loading the assessment and the in-flight statuses."""
+"""What every assessment page shares: loading the assessment."""
 
 from __future__ import annotations
 
 from governance.web.access import get_or_404
 
 from .. import selectors
-from ..models import AssessmentStatus
-
-IN_FLIGHT = (AssessmentStatus.SUBMITTED, AssessmentStatus.SCORING)
 
 
 def _assessment(request, pk):

@@ -29,8 +29,8 @@ from ..forms import (
     RespondentLinkForm,
     progress,
 )
-from ..models import EDITABLE_STATUSES
-from .common import IN_FLIGHT, _assessment
+from ..models import AssessmentStatus
+from .common import _assessment
 
 TOP_DRIVERS = 6
 
@@ -66,7 +66,7 @@ def assessment_status(request, pk):
         {
             "status": assessment.status,
             "status_label": assessment.get_status_display(),
-            "in_flight": assessment.status in IN_FLIGHT,
+            "in_flight": assessment.status in AssessmentStatus.IN_FLIGHT,
             "rating": result.rating if result else None,
             "overall": result.overall if result else None,
             "failure": assessment.failure_message or None,
@@ -113,13 +113,13 @@ def _detail(request, assessment, *, decision_form=None, status=200):
     can_decide = can(request.user, Capability.DECIDE, organisation_id)
     context = {
         "assessment": assessment,
-        "in_flight": assessment.status in IN_FLIGHT,
-        "editable": assessment.status in EDITABLE_STATUSES,
+        "in_flight": assessment.status in AssessmentStatus.IN_FLIGHT,
+        "editable": assessment.status in AssessmentStatus.EDITABLE,
         "can_edit": can_edit,
         "can_decide": can_decide,
         "result": result,
     }
-    if assessment.status in EDITABLE_STATUSES:
+    if assessment.status in AssessmentStatus.EDITABLE:
         values, _ = saved_answers(assessment)
         context["progress"] = progress(assessment.questionnaire.definition, values)
     if result is not None:

@@ -20,8 +20,8 @@ from governance.web.wizard import review_context, saved_answers, section_page
 
 from .. import selectors, services
 from ..forms import StartAssessmentForm, html_id, progress
-from ..models import EDITABLE_STATUSES, AssessmentStatus
-from .common import IN_FLIGHT, _assessment
+from ..models import AssessmentStatus
+from .common import _assessment
 
 # --- Start --------------------------------------------------------------------------------------
 
@@ -134,7 +134,7 @@ def _review(request, assessment, *, status=200, **extra):
     context["conflicts"] = answer_conflicts(
         assessment.questionnaire.definition, context["answer_values"], open_hits(screening)
     )
-    if assessment.status in EDITABLE_STATUSES:
+    if assessment.status in AssessmentStatus.EDITABLE:
         for conflict in context["conflicts"]:
             # Straight to the question, where the answer can be corrected.
             conflict["url"] = (
@@ -147,7 +147,7 @@ def _review(request, assessment, *, status=200, **extra):
         "assessments/review.html",
         {
             "assessment": assessment,
-            "editable": assessment.status in EDITABLE_STATUSES,
+            "editable": assessment.status in AssessmentStatus.EDITABLE,
             **extra,
             **context,
         },
@@ -181,7 +181,7 @@ def assessment_submit(request, pk):
     except StateConflict as exc:
         messages.error(request, str(exc))
     else:
-        if outcome.enqueued or outcome.assessment.status not in IN_FLIGHT:
+        if outcome.enqueued or outcome.assessment.status not in AssessmentStatus.IN_FLIGHT:
             messages.success(request, "Submitted. Scoring has started.")
         else:
             messages.warning(

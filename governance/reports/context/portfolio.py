@@ -86,9 +86,8 @@ def portfolio_context(organisation, *, generated_at: datetime.datetime | None = 
         rows.append(row)
     reviews.sort(key=lambda r: r["next_review"])
 
-    open_statuses = [FindingStatus.OPEN, FindingStatus.MITIGATING]
     open_findings = list(
-        Finding.objects.filter(organisation=organisation, status__in=open_statuses)
+        Finding.objects.filter(organisation=organisation, status__in=FindingStatus.UNRESOLVED)
         .select_related("assessment__vendor", "owner")
         .order_by("due_date", "id")
     )
