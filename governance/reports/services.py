@@ -13,15 +13,17 @@ import hashlib
 import logging
 import time
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from governance.accounts.audit import audit_record
 from governance.accounts.tenancy import Capability, require
 from governance.errors import StateConflict
-from governance.tasking import enqueue
+from governance.jobs import job_claim, job_move, job_stale
+from governance.tasking import TRANSIENT_ERRORS, enqueue
 
 from .models import Report, ReportKind, ReportStatus
 
@@ -78,8 +80,13 @@ def report_request(*, actor, assessment) -> Report:
         )
         if report is not None:
             if report.status == ReportStatus.FAILED or decided_after_render(report):
-                Report.objects.filter(pk=report.pk).update(
-                    status=ReportStatus.PENDING, error="", started_at=None, completed_at=None
+                job_move(
+                    Report.objects.filter(pk=report.pk),
+                    ReportStatus.PENDING,
+                    source={report.status},
+                    error="",
+                    started_at=None,
+                    completed_at=None,
                 )
                 report.refresh_from_db()
                 audit_record(
@@ -136,9 +143,11 @@ def _readable(exc: BaseException) -> str:
 
 def report_render(*, report_id: int) -> str:
     """Render a pending report (called by the task). Returns what happened, for logs."""
-    now = timezone.now()
-    claimed = Report.objects.filter(pk=report_id, status=ReportStatus.PENDING).update(
-        status=ReportStatus.RENDERING, started_at=now, error=""
+    claimed = job_claim(
+        Report.objects.filter(pk=report_id),
+        ReportStatus.RENDERING,
+        started_field="started_at",
+        error="",
     )
     if not claimed:
         # Another worker has it, or it is already done: nothing to do, and that is fine.
@@ -152,11 +161,17 @@ def report_render(*, report_id: int) -> str:
             page_count=rendered.page_count,
             render_ms=rendered.render_ms,
         )
-    except (OperationalError, InterfaceError):
+    except TRANSIENT_ERRORS:
         # The database went away: put the claim back so the retry (or the sweep) renders it.
-        Report.objects.filter(pk=report_id, status=ReportStatus.RENDERING).update(
-            status=ReportStatus.PENDING, started_at=None
+        job_move(
+            Report.objects.filter(pk=report_id),
+            ReportStatus.PENDING,
+            source={ReportStatus.RENDERING},
+            started_at=None,
         )
+        raise
+    except SoftTimeLimitExceeded:
+        # Not the report's fault: the task's give-up says the render was stopped.
         raise
     except Exception as exc:
         logger.exception("Rendering report %s failed", report_id)
@@ -193,8 +208,9 @@ def report_store(*, report: Report, data: bytes, page_count: int, render_ms: flo
         # A re-render replaces the previous file rather than piling up renamed copies.
         storage.delete(name)
     stored = storage.save(name, ContentFile(data))
-    updated = Report.objects.filter(pk=report.pk, status=ReportStatus.RENDERING).update(
-        status=ReportStatus.READY,
+    updated = job_move(
+        Report.objects.filter(pk=report.pk),
+        ReportStatus.READY,
         file=stored,
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
@@ -208,24 +224,44 @@ def report_store(*, report: Report, data: bytes, page_count: int, render_ms: flo
 
 
 def report_mark_failed(*, report_id: int, message: str) -> None:
-    Report.objects.filter(
-        pk=report_id, status__in=[ReportStatus.PENDING, ReportStatus.RENDERING]
-    ).update(status=ReportStatus.FAILED, error=message, completed_at=timezone.now())
+    job_move(
+        Report.objects.filter(pk=report_id),
+        ReportStatus.FAILED,
+        error=message,
+        completed_at=timezone.now(),
+    )
+
+
+def report_give_up(*, report_id: int, error: BaseException) -> None:
+    """The render task gave up (see governance.tasking): say why on the report."""
+    if isinstance(error, SoftTimeLimitExceeded):
+        message = (
+            f"Rendering took longer than {settings.REPORT_TIME_LIMIT} seconds and was stopped."
+        )
+    elif isinstance(error, TRANSIENT_ERRORS):
+        message = (
+            "The report could not reach the database after several attempts. "
+            "Request it again in a few minutes."
+        )
+    else:
+        message = _readable(error)
+    report_mark_failed(report_id=int(report_id), message=message)
 
 
 def report_sweep_stale(*, now: datetime.datetime | None = None) -> int:
     """Re-enqueue reports whose job was lost: never delivered, or its worker died."""
     now = now or timezone.now()
-    stuck_rendering = Report.objects.filter(
-        status=ReportStatus.RENDERING, started_at__lt=now - _rendering_stale_after()
+    stuck_rendering = job_stale(
+        Report.objects, {ReportStatus.RENDERING: ("started_at", _rendering_stale_after())}, now=now
     )
     # Back to pending first, so the normal claim applies when the task runs.
-    stuck_rendering.update(status=ReportStatus.PENDING, started_at=None)
-    stale_ids = list(
-        Report.objects.filter(
-            status=ReportStatus.PENDING, created_at__lt=now - PENDING_STALE_AFTER
-        ).values_list("pk", flat=True)[:500]
+    job_move(
+        stuck_rendering, ReportStatus.PENDING, source={ReportStatus.RENDERING}, started_at=None
     )
+    stale = job_stale(
+        Report.objects, {ReportStatus.PENDING: ("created_at", PENDING_STALE_AFTER)}, now=now
+    )
+    stale_ids = list(stale.values_list("pk", flat=True)[:500])
     for report_id in stale_ids:
         _enqueue(report_id)
     return len(stale_ids)

@@ -13,23 +13,24 @@ while its row is locked, so a redelivered or duplicated task can never store any
 One module per concept; callers import from here.
 """
 
-from .compute import PolicyInvalid, _readable
+from .compute import PolicyInvalid
 from .jobs import (
     MAX_DELIVERIES,
     claim,
     mark_failed,
     rescore_many,
     score_one,
+    scoring_give_up,
     stale_assessment_ids,
 )
 
 __all__ = [
     "MAX_DELIVERIES",
     "PolicyInvalid",
-    "_readable",
     "claim",
     "mark_failed",
     "rescore_many",
     "score_one",
+    "scoring_give_up",
     "stale_assessment_ids",
 ]

@@ -7,6 +7,8 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 
+from celery.exceptions import SoftTimeLimitExceeded
+
 from governance.scoring import (
     DefinitionError,
     InvalidAnswer,
@@ -99,6 +101,9 @@ def _compute(assessments: list[Assessment]) -> tuple[list[_Scored], dict[int, st
             outcome = score(compiled, given, context=context, policy=policy.body)
             duration = (time.perf_counter() - started) * 1000
             inputs = input_document(compiled, given, context, policy.body)
+        except SoftTimeLimitExceeded:
+            # The whole batch is out of time, not this assessment: the task's give-up says so.
+            raise
         except Exception as exc:  # one bad assessment must not sink the whole batch
             if not isinstance(exc, InvalidAnswer | DefinitionError | ValueError):
                 logger.exception("Scoring assessment %s failed", assessment.pk)

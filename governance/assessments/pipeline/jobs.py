@@ -5,14 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from governance.accounts.audit import audit_record
+from governance.jobs import job_claim, job_move, job_stale
+from governance.tasking import TRANSIENT_ERRORS
 
 from ..models import Assessment, AssessmentStatus
+from .compute import _readable
 from .store import _store
 
 logger = logging.getLogger(__name__)
@@ -27,15 +31,13 @@ MAX_DELIVERIES = 5
 def claim(assessment_id: int) -> bool:
     """Move submitted → scoring (or take over a claim older than the time limit)."""
     now = timezone.now()
-    stale = now - dt.timedelta(seconds=settings.SCORING_TIME_LIMIT)
-    return bool(
-        Assessment.objects.filter(pk=assessment_id)
-        .filter(
-            Q(status=AssessmentStatus.SUBMITTED)
-            | Q(status=AssessmentStatus.SCORING, scoring_started_at__lt=stale)
-            | Q(status=AssessmentStatus.SCORING, scoring_started_at__isnull=True)
-        )
-        .update(status=AssessmentStatus.SCORING, scoring_started_at=now, updated_at=now)
+    return job_claim(
+        Assessment.objects.filter(pk=assessment_id),
+        AssessmentStatus.SCORING,
+        started_field="scoring_started_at",
+        stale_after=dt.timedelta(seconds=settings.SCORING_TIME_LIMIT),
+        now=now,
+        updated_at=now,
     )
 
 
@@ -102,31 +104,44 @@ def rescore_many(assessment_ids: list[int], *, reason: str = "rescore") -> dict[
 
 def mark_failed(assessment_id: int, message: str) -> bool:
     """Record a failure that happened outside the engine (time limit, lost database...)."""
-    with transaction.atomic():
-        updated = Assessment.objects.filter(
-            pk=assessment_id,
-            status__in=[AssessmentStatus.SUBMITTED, AssessmentStatus.SCORING],
-        ).update(
-            status=AssessmentStatus.FAILED,
+    return bool(
+        job_move(
+            Assessment.objects.filter(pk=assessment_id),
+            AssessmentStatus.FAILED,
             failure_message=message,
             scoring_attempts=0,
             updated_at=timezone.now(),
         )
-    return bool(updated)
+    )
+
+
+def scoring_give_up(*, assessment_id: int, reason: str = "submit", error: BaseException) -> None:
+    """The scoring task gave up (see governance.tasking): say why on the assessment."""
+    if isinstance(error, SoftTimeLimitExceeded):
+        message = (
+            f"Scoring took longer than {settings.SCORING_TIME_LIMIT} seconds and was stopped. "
+            "Retry."
+        )
+    elif isinstance(error, TRANSIENT_ERRORS):
+        message = (
+            "Scoring could not reach the database or the queue after several attempts. "
+            "Retry in a few minutes."
+        )
+    else:
+        message = _readable(error)
+    mark_failed(int(assessment_id), message)
 
 
 def stale_assessment_ids(limit: int = 1000) -> list[int]:
     """Assessments a worker should have picked up by now: submitted more than a minute ago,
     or claimed longer ago than the scoring time limit."""
-    now = timezone.now()
+    waiting = {
+        AssessmentStatus.SUBMITTED: ("submitted_at", dt.timedelta(minutes=1)),
+        AssessmentStatus.SCORING: (
+            "scoring_started_at",
+            dt.timedelta(seconds=settings.SCORING_TIME_LIMIT),
+        ),
+    }
     return list(
-        Assessment.objects.filter(
-            Q(status=AssessmentStatus.SUBMITTED, submitted_at__lt=now - dt.timedelta(minutes=1))
-            | Q(
-                status=AssessmentStatus.SCORING,
-                scoring_started_at__lt=now - dt.timedelta(seconds=settings.SCORING_TIME_LIMIT),
-            )
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True)[:limit]
+        job_stale(Assessment.objects, waiting).order_by("pk").values_list("pk", flat=True)[:limit]
     )
