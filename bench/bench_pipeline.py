@@ -356,7 +356,7 @@ class Bench:
             ScoreResult,
             ScoringPolicy,
         )
-        from governance.assessments.services import scoring_context
+        from governance.assessments.selectors import scoring_context
         from governance.scoring import compile_questionnaire, input_document, score
 
         version = self.new_policy()

@@ -1,10 +1,12 @@
+import copy
 from typing import ClassVar
 
 from django.conf import settings
-from django.db import models
+from django.db import IntegrityError, models, transaction
 
 from governance.accounts.tenancy import TenantModel
 from governance.lifecycle import Lifecycle
+from governance.scoring import DEFAULT_POLICY
 
 
 class AssessmentStatus(Lifecycle, models.TextChoices):
@@ -111,6 +113,24 @@ class ScoringPolicy(TenantModel):
 
     def __str__(self) -> str:
         return f"Policy v{self.version}"
+
+    @classmethod
+    def product_default(cls, organisation_id: int) -> "ScoringPolicy":
+        """Version 1, the product default, stored the first time the organisation needs a
+        policy (stored, so that a result naming version 1 can always be explained). Two
+        processes asking at once get the same row."""
+        body = copy.deepcopy(DEFAULT_POLICY)
+        body["version"] = 1
+        try:
+            with transaction.atomic():
+                policy, _ = cls.objects.get_or_create(
+                    organisation_id=organisation_id,
+                    version=1,
+                    defaults={"body": body, "note": "Product default policy."},
+                )
+        except IntegrityError:
+            policy = cls.objects.get(organisation_id=organisation_id, version=1)
+        return policy
 
 
 class Assessment(TenantModel):

@@ -11,11 +11,12 @@ from collections import OrderedDict
 
 from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from governance.accounts.tenancy import organisation_ids
 from governance.scoring import CompiledQuestionnaire, compile_questionnaire
 
-from .models import Answer, Assessment, Evidence, Finding, Rating, ScoreResult
+from .models import Answer, Assessment, Evidence, Finding, Rating, ScoreResult, ScoringPolicy
 
 # Ratings sort by severity, not alphabetically ("moderate" > "low" > "high" as text).
 RATING_RANK = {key: rank for rank, key in enumerate(Rating.values, start=1)}
@@ -167,3 +168,30 @@ def compiled_questionnaires(questionnaire_ids) -> dict[int, CompiledQuestionnair
         for questionnaire in Questionnaire.objects.filter(pk__in=missing):
             found[questionnaire.pk] = compiled_questionnaire(questionnaire)
     return found
+
+
+# --- What the scoring pipeline reads (as the system, for any organisation) -------------------
+
+
+def latest_policies(organisation_ids) -> dict[int, ScoringPolicy]:
+    """Organisation id → its newest stored policy version; one query for all. An
+    organisation with none stored is left out (ScoringPolicy.product_default stores it)."""
+    latest: dict[int, ScoringPolicy] = {}
+    for policy in ScoringPolicy.objects.filter(organisation_id__in=set(organisation_ids)).order_by(
+        "organisation_id", "-version"
+    ):
+        latest.setdefault(policy.organisation_id, policy)
+    return latest
+
+
+def scoring_context(assessment: Assessment) -> dict:
+    """The engine's context: the as-of date for date questions and the use case facts.
+
+    The as-of date is the submission date, so rescoring later (after a policy change) judges
+    the answers as of when they were given and the input hash stays stable."""
+    when = assessment.submitted_at or timezone.now()
+    use_case = assessment.use_case
+    return {
+        "as_of": timezone.localdate(when).isoformat(),
+        "use_case": use_case.scoring_context() if use_case is not None else None,
+    }

@@ -640,6 +640,6 @@ def test_policy_is_versioned_and_validated(people):
 
 def test_scoring_context_uses_the_use_case_and_submission_date(people):
     assessment = submitted(people)
-    context = services.scoring_context(assessment)
+    context = selectors.scoring_context(assessment)
     assert context["as_of"] == assessment.submitted_at.date().isoformat()
     assert context["use_case"]["business_criticality"] == "medium"

@@ -363,3 +363,19 @@ def test_rescore_query_count_does_not_depend_on_batch_size(submit):
         return len(ctx.captured_queries)
 
     assert count(ids[:2]) == count(ids[2:6])
+
+
+def test_the_pipeline_reads_through_selectors_not_services():
+    # Services enqueue the tasks that run the pipeline; the pipeline importing services
+    # back would make that the second cycle between them.
+    import ast
+    from pathlib import Path
+
+    package = Path(pipeline.__file__).parent
+    imported = {
+        node.module
+        for path in package.glob("*.py")
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.ImportFrom) and node.module
+    }
+    assert not {m for m in imported if m.split(".")[-1] == "services"}

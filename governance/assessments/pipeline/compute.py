@@ -23,8 +23,7 @@ from ..models import (
     ScoreResult,
     ScoringPolicy,
 )
-from ..selectors import compiled_questionnaires
-from ..services import policy_current, scoring_context
+from ..selectors import compiled_questionnaires, latest_policies, scoring_context
 
 logger = logging.getLogger(__name__)
 
@@ -63,13 +62,9 @@ class PolicyInvalid(ValueError):
 
 
 def _policies(organisation_ids: set[int]) -> dict[int, ScoringPolicy]:
-    latest: dict[int, ScoringPolicy] = {}
-    for policy in ScoringPolicy.objects.filter(organisation_id__in=organisation_ids).order_by(
-        "organisation_id", "-version"
-    ):
-        latest.setdefault(policy.organisation_id, policy)
+    latest = latest_policies(organisation_ids)
     for organisation_id in organisation_ids - latest.keys():
-        latest[organisation_id] = policy_current(organisation_id=organisation_id)
+        latest[organisation_id] = ScoringPolicy.product_default(organisation_id)
     return latest
 
 

@@ -16,7 +16,7 @@ from .lifecycle import (
     assessment_submit,
 )
 from .policy import policy_current, policy_update
-from .rescoring import rescore_request, scoring_context
+from .rescoring import rescore_request
 
 __all__ = [
     "FINDING_FIELDS",
@@ -33,5 +33,4 @@ __all__ = [
     "policy_current",
     "policy_update",
     "rescore_request",
-    "scoring_context",
 ]

@@ -9,33 +9,19 @@ from django.db import IntegrityError, transaction
 
 from governance.accounts.audit import audit_record
 from governance.accounts.tenancy import Capability, require
-from governance.scoring import DEFAULT_POLICY, validate_policy
+from governance.scoring import validate_policy
 
 from ..models import (
     ScoringPolicy,
 )
+from ..selectors import latest_policies
 
 
 def policy_current(*, organisation_id: int) -> ScoringPolicy:
-    """The organisation's newest policy version, creating version 1 (the product default)
+    """The organisation's newest policy version, storing version 1 (the product default)
     the first time it is needed."""
-    policy = (
-        ScoringPolicy.objects.filter(organisation_id=organisation_id).order_by("-version").first()
-    )
-    if policy is not None:
-        return policy
-    body = copy.deepcopy(DEFAULT_POLICY)
-    body["version"] = 1
-    try:
-        with transaction.atomic():
-            policy, _ = ScoringPolicy.objects.get_or_create(
-                organisation_id=organisation_id,
-                version=1,
-                defaults={"body": body, "note": "Product default policy."},
-            )
-    except IntegrityError:
-        policy = ScoringPolicy.objects.get(organisation_id=organisation_id, version=1)
-    return policy
+    policy = latest_policies({organisation_id}).get(organisation_id)
+    return policy or ScoringPolicy.product_default(organisation_id)
 
 
 def policy_update(*, actor, organisation_id: int, body: dict, note: str = "") -> ScoringPolicy:

@@ -1,11 +1,10 @@
-"""Rescoring after a policy change, and the context the engine scores with."""
+"""Rescoring after a policy change."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.utils import timezone
 
 from governance.accounts.audit import audit_record
 from governance.accounts.models import Organisation
@@ -53,16 +52,3 @@ def rescore_request(
         for chunk in _chunks(ids, batch_size):
             transaction.on_commit(lambda chunk=chunk: enqueue(rescore_batch, chunk), robust=True)
     return len(ids)
-
-
-def scoring_context(assessment: Assessment) -> dict:
-    """The engine's context: the as-of date for date questions and the use case facts.
-
-    The as-of date is the submission date, so rescoring later (after a policy change) judges
-    the answers as of when they were given and the input hash stays stable."""
-    when = assessment.submitted_at or timezone.now()
-    use_case = assessment.use_case
-    return {
-        "as_of": timezone.localdate(when).isoformat(),
-        "use_case": use_case.scoring_context() if use_case is not None else None,
-    }
