@@ -220,6 +220,27 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # API clients get the lockout as JSON; browsers still get the template above.
 AXES_LOCKOUT_CALLABLE = "governance.api.auth.lockout_response"
 
+# Invitations: how long a link works, and where links in e-mails point (the address users
+# open the site at; a request's Host header is not trusted for links sent by mail).
+INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 7)
+SITE_URL = env("SITE_URL", "http://localhost:8000").rstrip("/")
+
+# --- E-mail ----------------------------------------------------------------------------------
+# With EMAIL_HOST set, mail goes out over SMTP; the embedded default prints it to the console.
+EMAIL_HOST = env("EMAIL_HOST")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+EMAIL_BACKEND = env("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "governance@localhost")
+
 # --- REST API --------------------------------------------------------------------------------
 # Seconds a cached API list page may live. Pages are keyed by the data versions of the
 # caller's organisations, so expiry only reclaims space; 0 turns the cache off.

@@ -69,6 +69,14 @@ class Membership(models.Model):
         ),
     )
     created_at = models.DateTimeField("joined", auto_now_add=True)
+    last_chosen_at = models.DateTimeField(
+        "last chosen",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the person last chose this organisation as the one to work in; the "
+        "most recent choice opens at their next log-in.",
+    )
 
     class Meta:
         ordering = ["organisation__name", "user__username"]
@@ -84,6 +92,98 @@ class Membership(models.Model):
 
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    REVOKED = "revoked", "Revoked"
+    EXPIRED = "expired", "Expired"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self) -> "InvitationQuerySet":
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
+class Invitation(models.Model):
+    """An admin's invitation for an e-mail address to join the organisation with a role.
+
+    Joining needs the invitee's consent: the link sent to the address carries a random token,
+    of which only the SHA-256 is stored; it works once, until `expires_at`, and an admin can
+    revoke it before that.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name="organisation",
+        help_text="The organisation the invitee is asked to join.",
+    )
+    email = models.EmailField(
+        "e-mail address", help_text="Where the invitation link was sent; stored in lower case."
+    )
+    role = models.CharField(
+        "role",
+        max_length=16,
+        choices=Role.choices,
+        default=Role.VIEWER,
+        help_text="The role the invitee gets on accepting.",
+    )
+    token_hash = models.CharField(
+        "token hash",
+        max_length=64,
+        unique=True,
+        editable=False,
+        help_text="SHA-256 of the link's token.",
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="invited by",
+        help_text="The admin who sent the invitation.",
+    )
+    created_at = models.DateTimeField("sent", default=timezone.now)
+    expires_at = models.DateTimeField("expires", help_text="The link stops working after this.")
+    accepted_at = models.DateTimeField("accepted", null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="accepted by",
+        help_text="The account that accepted, which may use another e-mail address.",
+    )
+    revoked_at = models.DateTimeField(
+        "revoked", null=True, blank=True, help_text="A revoked invitation cannot be accepted."
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "invitation"
+        indexes = [models.Index(fields=["organisation", "email"], name="invitation_org_email_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation} ({self.role})"
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at is not None:
+            return InvitationStatus.ACCEPTED
+        if self.revoked_at is not None:
+            return InvitationStatus.REVOKED
+        if self.expires_at <= timezone.now():
+            return InvitationStatus.EXPIRED
+        return InvitationStatus.PENDING
 
 
 class ApiToken(models.Model):

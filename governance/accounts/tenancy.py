@@ -37,6 +37,12 @@ def remember_memberships(user, rows) -> None:
         user._data_versions[organisation_id] = version
 
 
+def forget_memberships(user) -> None:
+    """Drop the request's cached memberships after the user joined or left an organisation."""
+    user._membership_roles = None
+    user._data_versions = None
+
+
 def _load_memberships(user) -> None:
     remember_memberships(
         user,

@@ -1,24 +1,29 @@
-"""Organisation members for admins: list, add, change a role, remove.
+"""Organisation members: list, change a role, remove, leave.
 
 Every member may read the list (a finding's owner is picked from it); only admins
-(Capability.MANAGE) change it, through the audited tenant services. An organisation always
-keeps one admin.
+(Capability.MANAGE) change it, through the audited tenant services. Nobody is added here:
+people join by accepting an invitation (invitations.py). Members may leave; an organisation
+always keeps one admin.
 """
 
 from __future__ import annotations
 
 import django_filters
-from django.contrib.auth import get_user_model
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from governance.accounts.models import Membership, Role
-from governance.accounts.services import membership_change_role, membership_remove, tenant_create
-from governance.accounts.tenancy import Capability, organisation_ids
+from governance.accounts.services import (
+    membership_change_role,
+    membership_leave,
+    membership_remove,
+)
+from governance.accounts.tenancy import organisation_ids
 
 from .filters import IdFilter
-from .mixins import ApiViewSet, organisation_for_write
+from .mixins import ApiViewSet
 from .serializers import ErrorSerializer
 
 
@@ -31,12 +36,6 @@ class MembershipSerializer(serializers.ModelSerializer):
         model = Membership
         fields = ["id", "organisation", "user", "username", "role", "created_at"]
         read_only_fields = fields
-
-
-class MembershipCreateSerializer(serializers.Serializer):
-    organisation = serializers.IntegerField(required=False, min_value=1)
-    username = serializers.CharField(max_length=150, help_text="An existing user's name.")
-    role = serializers.ChoiceField(choices=Role.choices)
 
 
 class MembershipUpdateSerializer(serializers.Serializer):
@@ -64,24 +63,6 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
             organisation_id__in=organisation_ids(self.request.user)
         ).select_related("user")
 
-    @extend_schema(request=MembershipCreateSerializer, responses={201: MembershipSerializer})
-    def create(self, request):
-        form = MembershipCreateSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        data = form.validated_data
-        organisation_id = organisation_for_write(request, data.get("organisation"))
-        user = get_user_model().objects.filter(username=data["username"]).first()
-        if user is None:
-            raise serializers.ValidationError({"username": ["No user has this name."]})
-        membership = tenant_create(
-            actor=request.user,
-            organisation_id=organisation_id,
-            obj=Membership(user=user, organisation_id=organisation_id, role=data["role"]),
-            action="membership.create",
-            capability=Capability.MANAGE,
-        )
-        return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
-
     @extend_schema(
         request=MembershipUpdateSerializer,
         responses={
@@ -106,6 +87,19 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
     )
     def destroy(self, request, pk=None):
         membership_remove(actor=request.user, membership=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        request=None,
+        responses={
+            204: None,
+            409: OpenApiResponse(ErrorSerializer, description="You are its last admin."),
+        },
+        description="Leave the organisation of this membership, which must be your own.",
+    )
+    @action(detail=True, methods=["post"])
+    def leave(self, request, pk=None):
+        membership_leave(user=request.user, membership=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

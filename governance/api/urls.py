@@ -10,12 +10,13 @@ from governance.reports import api as reports_api
 from governance.screening import api as screening_api
 from governance.vendors import api as vendors_api
 
-from . import auth, members
+from . import auth, invitations, members
 
 router = DefaultRouter()
 for module in (
     auth,
     members,
+    invitations,
     vendors_api,
     questionnaires_api,
     assessments_api,

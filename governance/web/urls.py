@@ -14,6 +14,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("organisation/", views.switch_organisation, name="switch-organisation"),
+    path("", include("governance.accounts.urls")),
     path("vendors/", include("governance.vendors.urls")),
     path("assessments/", include("governance.assessments.urls")),
     path("questionnaires/", include("governance.questionnaires.urls")),

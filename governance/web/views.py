@@ -6,6 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from governance.accounts.middleware import SESSION_KEY
+from governance.accounts.services import membership_choose
 from governance.accounts.tenancy import memberships_of
 
 from .access import page
@@ -34,6 +35,8 @@ def switch_organisation(request):
     if organisation_id not in memberships_of(request.user):
         return HttpResponseBadRequest("You are not a member of that organisation.")
     request.session[SESSION_KEY] = organisation_id
+    # Remembered on the membership too, so the next log-in opens where the person left off.
+    membership_choose(user=request.user, organisation_id=organisation_id)
     target = request.POST.get("next") or "/"
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/"

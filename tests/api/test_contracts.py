@@ -1,5 +1,6 @@
 """The shared contract (tests/api/mixins.py) applied to the endpoints beyond vendors."""
 
+import pytest
 from django.test import TestCase
 
 from governance.accounts.models import Membership
@@ -7,8 +8,9 @@ from governance.assessments.models import Assessment, Finding
 from governance.reports import services as report_services
 from tests.api import factories
 from tests.api.mixins import (
+    ROLES,
     CreateContract,
-    CrudContract,
+    DeleteContract,
     ListContract,
     ReadOnlyContract,
     RetrieveContract,
@@ -75,22 +77,25 @@ class TestEvidence(RetrieveContract):
         return factories.evidence(people, org)
 
 
-class TestMembers(CrudContract):
+class TestMembers(ListContract, RetrieveContract, UpdateContract, DeleteContract):
     url = "/api/v1/members/"
     writers = frozenset({"admin"})
 
     def make(self, people, org):
         return factories.member(people, org)
 
-    def create_payload(self, people, org):
-        user = factories.member(people, people.other_org if org == people.org else people.org)
-        return {"organisation": org.pk, "username": user.user.username, "role": "viewer"}
-
-    def model_count(self):
-        return Membership.objects.count()
-
     def update_payload(self, people, obj):
         return {"role": "reviewer"}
+
+    @pytest.mark.parametrize("role", ROLES)
+    def test_members_are_not_created_here(self, people, client_for, role):
+        # People join by accepting an invitation (/api/v1/invitations/), never directly.
+        user = factories.member(people, people.other_org).user
+        before = Membership.objects.count()
+        payload = {"organisation": people.org.pk, "username": user.username, "role": "viewer"}
+        response = client_for(role).post(self.url, payload, format="json")
+        assert response.status_code == 405
+        assert Membership.objects.count() == before
 
 
 def test_findings_are_raised_by_scoring_with_a_constant_cost(people):

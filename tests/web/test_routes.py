@@ -22,9 +22,17 @@ from django.urls import URLResolver, get_resolver, reverse
 from governance.accounts.models import AuditEvent
 from tests.web.fixtures import answer_all
 
-# Open without an account: the log-in page, the health check, and the vendor respondent
-# pages, whose secret token is the credential (tests/respondents covers those).
-PUBLIC = {"login", "healthz", "respondents:start", "respondents:review", "respondents:section"}
+# Open without an account: the log-in page, the health check, the vendor respondent pages
+# and the invitation page, whose secret token is the credential (tests/respondents and
+# tests/accounts cover those).
+PUBLIC = {
+    "login",
+    "healthz",
+    "respondents:start",
+    "respondents:review",
+    "respondents:section",
+    "accounts:invitation-accept",
+}
 SKIPPED_PREFIXES = ("admin/", "api/")
 
 
@@ -53,6 +61,7 @@ def page_routes() -> list[tuple[str, list[str]]]:
 @pytest.fixture
 def world(people, vendor, assessment, django_capture_on_commit_callbacks):
     """One of everything a page URL can point at, all in people.org."""
+    from governance.accounts.services import invitation_create
     from governance.assessments.services import answers_save, assessment_submit, evidence_add
     from governance.questionnaires.services import questionnaire_export, questionnaire_import
     from governance.reports.services import report_request
@@ -103,7 +112,14 @@ def world(people, vendor, assessment, django_capture_on_commit_callbacks):
         report = report_request(actor=people.assessor, assessment=assessment)
     report.refresh_from_db()
     assert report.status == "ready", report.error
+    invitation = invitation_create(
+        actor=people.admin, organisation_id=people.org.pk, email="new@example.com", role="viewer"
+    )
     return {
+        "accounts": {
+            "pk": people.org.memberships.get(user=people.viewer).pk,
+            "invitation_pk": invitation.pk,
+        },
         "vendors": {
             "pk": vendor.pk,
             "offering_pk": offering.pk,
