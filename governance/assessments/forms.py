@@ -14,21 +14,13 @@ from typing import Any
 from django import forms
 
 from governance.respondents.services import DEFAULT_DAYS, MAX_DAYS, MIN_DAYS
+from governance.scoring.domains import CHOICE_TYPES, REFERENCE_FRAMEWORK
 
 from .models import Decision, FindingStatus
 
 VALUE_PREFIX = "q__"
 COMMENT_PREFIX = "c__"
 EVIDENCE_PREFIX = "e__"
-
-REFERENCE_LABELS = {
-    "nist_ai_rmf": "NIST AI RMF",
-    "iso_42001": "ISO/IEC 42001",
-    "eu_ai_act": "EU AI Act",
-    "gdpr": "GDPR",
-    "nist_ai_600_1": "NIST AI 600-1",
-    "other": "Other",
-}
 
 
 def html_id(key: str) -> str:
@@ -132,7 +124,7 @@ class QuestionView:
 
     @property
     def is_choice(self) -> bool:
-        return self.question["type"] in ("single_choice", "yes_no", "multiple_choice")
+        return self.question["type"] in CHOICE_TYPES
 
     @property
     def input_type(self) -> str:
@@ -159,7 +151,7 @@ class QuestionView:
     @property
     def references(self) -> list[tuple[str, list[str]]]:
         refs = self.question.get("references") or {}
-        return [(REFERENCE_LABELS.get(k, k), v) for k, v in refs.items() if v]
+        return [(REFERENCE_FRAMEWORK.labels.get(k, k), v) for k, v in refs.items() if v]
 
     @property
     def show_if(self) -> dict | None:

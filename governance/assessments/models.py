@@ -7,6 +7,7 @@ from django.db import IntegrityError, models, transaction
 from governance.accounts.tenancy import TenantModel
 from governance.lifecycle import Lifecycle
 from governance.scoring import DEFAULT_POLICY
+from governance.scoring.domains import DECISION, FINDING_SEVERITY, RATING
 
 
 class AssessmentStatus(Lifecycle, models.TextChoices):
@@ -66,17 +67,18 @@ AssessmentStatus.RETRYABLE = frozenset({AssessmentStatus.FAILED, AssessmentStatu
 AssessmentStatus.RESCORABLE = frozenset({AssessmentStatus.SCORED, AssessmentStatus.DECIDED})
 
 
+# The vocabularies live in governance/scoring/domains.py; these enums only give them to models.
 class Decision(models.TextChoices):
-    APPROVED = "approved", "Approved"
-    APPROVED_WITH_CONDITIONS = "approved_with_conditions", "Approved with conditions"
-    REJECTED = "rejected", "Rejected"
+    APPROVED = DECISION.APPROVED
+    APPROVED_WITH_CONDITIONS = DECISION.APPROVED_WITH_CONDITIONS
+    REJECTED = DECISION.REJECTED
 
 
 class Rating(models.TextChoices):
-    LOW = "low", "Low"
-    MODERATE = "moderate", "Moderate"
-    HIGH = "high", "High"
-    CRITICAL = "critical", "Critical"
+    LOW = RATING.LOW
+    MODERATE = RATING.MODERATE
+    HIGH = RATING.HIGH
+    CRITICAL = RATING.CRITICAL
 
 
 class ScoringPolicy(TenantModel):
@@ -423,10 +425,10 @@ FindingStatus.UNRESOLVED = frozenset({FindingStatus.OPEN, FindingStatus.MITIGATI
 
 
 class Severity(models.TextChoices):
-    LOW = "low", "Low"
-    MEDIUM = "medium", "Medium"
-    HIGH = "high", "High"
-    CRITICAL = "critical", "Critical"
+    LOW = FINDING_SEVERITY.LOW
+    MEDIUM = FINDING_SEVERITY.MEDIUM
+    HIGH = FINDING_SEVERITY.HIGH
+    CRITICAL = FINDING_SEVERITY.CRITICAL
 
 
 class Finding(TenantModel):

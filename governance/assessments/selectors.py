@@ -15,11 +15,9 @@ from django.utils import timezone
 
 from governance.accounts.tenancy import organisation_ids
 from governance.scoring import CompiledQuestionnaire, compile_questionnaire
+from governance.scoring.domains import RATING_RANK
 
-from .models import Answer, Assessment, Evidence, Finding, Rating, ScoreResult, ScoringPolicy
-
-# Ratings sort by severity, not alphabetically ("moderate" > "low" > "high" as text).
-RATING_RANK = {key: rank for rank, key in enumerate(Rating.values, start=1)}
+from .models import Answer, Assessment, Evidence, Finding, ScoreResult, ScoringPolicy
 
 
 def assessment_list(*, user, organisation_id: int | None = None) -> QuerySet[Assessment]:
@@ -50,8 +48,10 @@ def vendors_with_rating(*, user, organisation_id: int | None = None, ranked: boo
     if ranked:
         rank = Case(
             *[
-                When(latest_result__rating=key, then=Value(value))
-                for key, value in RATING_RANK.items()
+                # Ratings sort by severity, not alphabetically ("moderate" > "low" > "high"
+                # as text); one above the vocabulary's rank, so 0 is left for "not rated".
+                When(latest_result__rating=key, then=Value(rank + 1))
+                for key, rank in RATING_RANK.items()
             ],
             default=Value(0),
             output_field=IntegerField(),

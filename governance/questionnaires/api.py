@@ -15,11 +15,10 @@ from rest_framework.response import Response
 from governance.api.filters import IdFilter
 from governance.api.mixins import ApiViewSet, contains_nul, organisation_for_write
 from governance.api.serializers import ErrorSerializer
+from governance.scoring.domains import KNOCKOUT_SEVERITIES, QUESTION_TYPES, SPECIAL_OPTIONS
 
 from . import services
 from .models import Questionnaire, QuestionnaireStatus
-
-QUESTION_TYPES = ["single_choice", "multiple_choice", "yes_no", "number", "date", "text"]
 
 
 # The definition is stored in canonical form; these serializers only describe and emit it.
@@ -33,11 +32,11 @@ class OptionSerializer(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
     special = serializers.ChoiceField(
-        choices=["unknown", "not_applicable"], required=False, help_text="Don't know / N/A."
+        choices=SPECIAL_OPTIONS, required=False, help_text="Don't know / N/A."
     )
     risk = serializers.IntegerField(help_text="Risk points 0–100 when this option is chosen.")
     knockout = serializers.ChoiceField(
-        choices=["high", "critical"],
+        choices=KNOCKOUT_SEVERITIES,
         required=False,
         help_text="Choosing it lifts the rating to at least this level.",
     )

@@ -6,18 +6,10 @@ from __future__ import annotations
 from django.db.models import Q
 from django.shortcuts import render
 
+from governance.scoring.domains import REFERENCE_FRAMEWORK
 from governance.web.access import get_or_404, page
 
 from .models import Questionnaire
-
-REFERENCE_LABELS = {
-    "nist_ai_rmf": "NIST AI RMF",
-    "iso_42001": "ISO/IEC 42001",
-    "eu_ai_act": "EU AI Act",
-    "gdpr": "GDPR",
-    "nist_ai_600_1": "NIST AI 600-1",
-    "other": "Other",
-}
 
 
 def _visible(request):
@@ -47,7 +39,9 @@ def questionnaire_list(request):
 
 def references_of(question: dict) -> list[tuple[str, list[str]]]:
     refs = question.get("references") or {}
-    return [(REFERENCE_LABELS.get(name, name), items) for name, items in refs.items() if items]
+    return [
+        (REFERENCE_FRAMEWORK.labels.get(name, name), items) for name, items in refs.items() if items
+    ]
 
 
 @page()

@@ -13,9 +13,10 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
-RATINGS = ("low", "moderate", "high", "critical")
-RATING_LABELS = {"low": "Low", "moderate": "Moderate", "high": "High", "critical": "Critical"}
-# Same palette as the web app, so a rating looks the same on screen and on paper.
+from governance.scoring.domains import RATING, RATINGS, band_for
+
+# Same palette as the web app, so a rating looks the same on screen and on paper; keyed by
+# the rating vocabulary (a test checks the keys).
 RATING_COLOURS = {
     "low": "#1f7a3d",
     "moderate": "#b7791f",
@@ -33,16 +34,6 @@ MUTED = "#5b6675"
 GRID = "#d8dee6"
 ACCENT = "#1e3a8a"
 FONT = 'font-family="Liberation Sans, sans-serif"'
-
-
-def band_for(value: float | None, thresholds: Sequence[float]) -> str | None:
-    """The rating band of a 0–100 risk value under the policy's thresholds."""
-    if value is None:
-        return None
-    for index, limit in enumerate(thresholds):
-        if value < limit:
-            return RATINGS[index]
-    return RATINGS[-1]
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -109,7 +100,7 @@ def domain_bars(domains: Sequence[Mapping], thresholds: Sequence[float]) -> Safe
             _text(
                 (x0 + x1) / 2,
                 top - 8,
-                RATING_LABELS[RATINGS[index]],
+                RATING.labels[RATINGS[index]],
                 size=7.5,
                 anchor="middle",
                 fill=MUTED,
@@ -161,7 +152,7 @@ def risk_matrix(
             _text(
                 left - 8,
                 y + cell / 2 + 3,
-                f"{RATING_LABELS[RATINGS[tier_here - 1]]}",
+                f"{RATING.labels[RATINGS[tier_here - 1]]}",
                 anchor="end",
                 size=8.5,
             )
@@ -177,7 +168,7 @@ def risk_matrix(
                 _text(
                     x + cell / 2,
                     y + 13,
-                    RATING_LABELS[rating],
+                    RATING.labels[rating],
                     size=7,
                     anchor="middle",
                     fill=RATING_COLOURS[rating],
@@ -221,7 +212,7 @@ def risk_matrix(
             _text(
                 left + col * cell + cell / 2,
                 top + cell * 4 + 14,
-                RATING_LABELS[RATINGS[col]],
+                RATING.labels[RATINGS[col]],
                 size=8.5,
                 anchor="middle",
             )
@@ -309,7 +300,7 @@ def rating_distribution(counts: Mapping[str, int]) -> SafeString:
             _text(
                 x + (col_w - 24) / 2,
                 top + chart_h + 14,
-                RATING_LABELS[rating],
+                RATING.labels[rating],
                 anchor="middle",
                 size=8.5,
             )

@@ -27,11 +27,12 @@ from .hashing import (
     input_hash,
 )
 from .outcome import DomainScore, Driver, Finding, Inherent, Knockout, ScoreOutcome
-from .policy import DEFAULT_POLICY, validate_policy
+from .policy import DEFAULT_POLICY, DEFAULT_THRESHOLDS, validate_policy
 from .structures import CompiledQuestion, CompiledQuestionnaire, DefinitionError
 
 __all__ = [
     "DEFAULT_POLICY",
+    "DEFAULT_THRESHOLDS",
     "DOMAINS",
     "DOMAIN_LABELS",
     "ENGINE_VERSION",

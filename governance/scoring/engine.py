@@ -28,6 +28,7 @@ from .domains import (
     INHERENT_FACTORS,
     RATING_RANK,
     RATINGS,
+    band_rank,
 )
 from .explain import drivers_from_rows, findings_and_knockouts, selection
 from .hashing import ENGINE_VERSION, canonical_json, policy_json, sha256_hex
@@ -54,16 +55,6 @@ _float_repr = float.__repr__
 _tuple_new = tuple.__new__
 _PREFIX = '{"answers":{'
 _ENGINE_JSON = ',"engine_version":' + _json_str(ENGINE_VERSION)
-
-
-def _band_index(value: float, thresholds: Any) -> int:
-    if value < thresholds[0]:
-        return 0
-    if value < thresholds[1]:
-        return 1
-    if value < thresholds[2]:
-        return 2
-    return 3
 
 
 def score(
@@ -277,7 +268,7 @@ def score(
                 den += wd
     overall = num / den if den else None
     # No scorable domain means no evidence at all: rate it like "don't know".
-    band_index = _band_index(
+    band_index = band_rank(
         round(overall, 2) if overall is not None else unknown_risk, policy["residual_thresholds"]
     )
 
@@ -298,7 +289,7 @@ def score(
             inum += iweights[factor] * factors[factor]
             iden += iweights[factor]
         iscore = inum / iden
-        tier = _band_index(round(iscore, 2), policy["inherent_thresholds"]) + 1
+        tier = band_rank(round(iscore, 2), policy["inherent_thresholds"]) + 1
         inherent = _tuple_new(Inherent, (iscore, tier, RATINGS[tier - 1], factors))
         if use_case["eu_ai_act_class"] == "prohibited":
             knockouts.append(PROHIBITED_KNOCKOUT)

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from operator import attrgetter, itemgetter
 from typing import Any
 
-from .domains import DOMAIN_INDEX
+from .domains import DOMAIN_INDEX, FINDING_SEVERITY
 from .outcome import Driver, Finding, Knockout
 from .structures import CompiledQuestion, finding_severity
 
@@ -74,7 +74,8 @@ def findings_and_knockouts(
     if not marks:
         return []
     # Appending to per-severity lists keeps each group in order without a sort.
-    groups: dict[str, list[Finding]] = {"critical": [], "high": [], "medium": [], "low": []}
+    # Most severe first, the order findings are listed in.
+    groups: dict[str, list[Finding]] = {key: [] for key in FINDING_SEVERITY.worst_first}
     unknown_severity = finding_severity(unknown_risk, None)
     unknown_group = groups[unknown_severity]
     unknown_due = due[unknown_severity]
@@ -116,7 +117,7 @@ def findings_and_knockouts(
             severity = item.severity
             # Tuple concatenation: measurably faster than unpacking into a new tuple.
             groups[severity].append(_tuple_new(Finding, item.finding_fields + (due[severity],)))  # noqa: RUF005
-    return [*groups["critical"], *groups["high"], *groups["medium"], *groups["low"]]
+    return [finding for group in groups.values() for finding in group]
 
 
 def drivers_from_rows(

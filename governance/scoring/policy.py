@@ -66,6 +66,8 @@ DEFAULT_POLICY: dict[str, Any] = {
 }
 
 POLICY_KEYS: tuple[str, ...] = tuple(DEFAULT_POLICY)
+# The residual bands shown for a result that carries no policy of its own.
+DEFAULT_THRESHOLDS: tuple[float, ...] = tuple(DEFAULT_POLICY["residual_thresholds"])
 
 
 def _is_number(value: object) -> bool:

@@ -4,6 +4,13 @@ from django.db.models.functions import Lower
 from django_countries.fields import CountryField
 
 from governance.accounts.tenancy import TenantModel
+from governance.scoring.domains import (
+    BUSINESS_CRITICALITY_LEVEL,
+    DATA_CATEGORY,
+    EU_AI_ACT_CLASS,
+    EXPOSURE_LEVEL,
+    PEOPLE_AFFECTED_BAND,
+)
 
 
 class OwnershipType(models.TextChoices):
@@ -45,38 +52,40 @@ class PricingModel(models.TextChoices):
     OPEN_LICENCE = "open_licence", "Open licence"
 
 
+# The use-case vocabularies feed the inherent-risk score, so they live with the scoring
+# engine (governance/scoring/domains.py); these enums only give them to models and forms.
 class DataCategory(models.TextChoices):
-    PUBLIC = "public", "Public"
-    INTERNAL = "internal", "Internal"
-    CONFIDENTIAL = "confidential", "Confidential"
-    PERSONAL = "personal", "Personal data"
-    SPECIAL_CATEGORY = "special_category", "Special-category personal data"
+    PUBLIC = DATA_CATEGORY.PUBLIC
+    INTERNAL = DATA_CATEGORY.INTERNAL
+    CONFIDENTIAL = DATA_CATEGORY.CONFIDENTIAL
+    PERSONAL = DATA_CATEGORY.PERSONAL
+    SPECIAL_CATEGORY = DATA_CATEGORY.SPECIAL_CATEGORY
 
 
 class Criticality(models.TextChoices):
-    LOW = "low", "Low"
-    MEDIUM = "medium", "Medium"
-    HIGH = "high", "High"
-    CRITICAL = "critical", "Critical"
+    LOW = BUSINESS_CRITICALITY_LEVEL.LOW
+    MEDIUM = BUSINESS_CRITICALITY_LEVEL.MEDIUM
+    HIGH = BUSINESS_CRITICALITY_LEVEL.HIGH
+    CRITICAL = BUSINESS_CRITICALITY_LEVEL.CRITICAL
 
 
 class AiActClass(models.TextChoices):
-    MINIMAL = "minimal", "Minimal risk"
-    LIMITED = "limited", "Limited risk (transparency duties)"
-    HIGH = "high", "High risk"
-    PROHIBITED = "prohibited", "Prohibited practice"
+    MINIMAL = EU_AI_ACT_CLASS.MINIMAL
+    LIMITED = EU_AI_ACT_CLASS.LIMITED
+    HIGH = EU_AI_ACT_CLASS.HIGH
+    PROHIBITED = EU_AI_ACT_CLASS.PROHIBITED
 
 
 class PeopleAffected(models.TextChoices):
-    FEW = "few", "Fewer than 100"
-    MANY = "many", "100 to 10,000"
-    VERY_MANY = "very_many", "More than 10,000"
+    FEW = PEOPLE_AFFECTED_BAND.FEW
+    MANY = PEOPLE_AFFECTED_BAND.MANY
+    VERY_MANY = PEOPLE_AFFECTED_BAND.VERY_MANY
 
 
 class Exposure(models.TextChoices):
-    INTERNAL = "internal", "Internal staff only"
-    CUSTOMER_FACING = "customer_facing", "Customer-facing"
-    PUBLIC = "public", "Open to the public"
+    INTERNAL = EXPOSURE_LEVEL.INTERNAL
+    CUSTOMER_FACING = EXPOSURE_LEVEL.CUSTOMER_FACING
+    PUBLIC = EXPOSURE_LEVEL.PUBLIC
 
 
 def validate_string_list(value, *, max_items=50, max_length=100, label="item"):

@@ -3,16 +3,10 @@ turns scores into coordinates, so the pages need no JavaScript to show a chart."
 
 from __future__ import annotations
 
-RATING_LEVELS = ("low", "moderate", "high", "critical")
+from collections.abc import Sequence
 
-
-def band_for(score: float | None, thresholds=(25, 50, 75)) -> str | None:
-    if score is None:
-        return None
-    for level, limit in zip(RATING_LEVELS, thresholds, strict=False):
-        if score < limit:
-            return level
-    return "critical"
+from governance.scoring import DEFAULT_THRESHOLDS
+from governance.scoring.domains import band_for
 
 
 def trend(results, *, width: int = 320, height: int = 120, pad: int = 14) -> dict | None:
@@ -51,7 +45,9 @@ def trend(results, *, width: int = 320, height: int = 120, pad: int = 14) -> dic
     }
 
 
-def domain_bars(outcome: dict, thresholds=(25, 50, 75), *, bar_max: int = 100) -> list[dict]:
+def domain_bars(
+    outcome: dict, thresholds: Sequence[float] = DEFAULT_THRESHOLDS, *, bar_max: int = 100
+) -> list[dict]:
     """One bar per domain: width in percent of the track, and its band for the colour."""
     bars = []
     for key, domain in (outcome.get("domains") or {}).items():

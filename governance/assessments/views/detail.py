@@ -15,7 +15,8 @@ from governance.errors import StateConflict
 from governance.reports import selectors as report_selectors
 from governance.reports import services as report_services
 from governance.reports.models import ReportKind, ReportStatus
-from governance.scoring import DOMAIN_LABELS
+from governance.scoring import DEFAULT_THRESHOLDS, DOMAIN_LABELS
+from governance.scoring.domains import DECISION_FOR_RECOMMENDATION, FINDING_SEVERITY
 from governance.screening.consistency import answer_conflicts, open_hits
 from governance.screening.selectors import latest_screening
 from governance.web import charts
@@ -125,14 +126,14 @@ def _detail(request, assessment, *, decision_form=None, status=200):
     if result is not None:
         outcome = result.outcome or {}
         thresholds = tuple(
-            (result.inputs or {}).get("policy", {}).get("residual_thresholds", (25, 50, 75))
+            (result.inputs or {}).get("policy", {}).get("residual_thresholds", DEFAULT_THRESHOLDS)
         )
         members = _members(organisation_id)
         findings = selectors.finding_list(
             user=request.user, organisation_id=organisation_id
         ).filter(assessment=assessment)
-        severity_rank = {"critical": 0, "high": 1, "medium": 2, "low": 3}
-        findings = sorted(findings, key=lambda f: (severity_rank.get(f.severity, 9), f.title))
+        worst_first = FINDING_SEVERITY.worst_first
+        findings = sorted(findings, key=lambda f: (worst_first.get(f.severity, 9), f.title))
         context.update(
             {
                 "outcome": outcome,
@@ -196,11 +197,7 @@ def _members(organisation_id: int) -> list[tuple[int, str]]:
 
 
 def _suggested_decision(recommended: str) -> str:
-    return {
-        "approve": "approved",
-        "approve_with_conditions": "approved_with_conditions",
-        "reject": "rejected",
-    }.get(recommended, "")
+    return DECISION_FOR_RECOMMENDATION.get(recommended, "")
 
 
 @require_POST

@@ -4,40 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-# Must equal the keys of governance/scoring/domains.py, in the same order (stored results
-# and published questionnaires depend on them). They are repeated here rather than imported
-# so that the questionnaire loader stays independent of the scoring package; a test
-# compares both.
-DOMAIN_KEYS: tuple[str, ...] = (
-    "privacy",
-    "geopolitics",
-    "lock_in",
-    "security",
-    "regulatory",
-    "cost",
-)
+# The vocabularies a definition is checked against are the scoring engine's own (stored
+# results and published questionnaires depend on them); the loader only reads them.
+from governance.scoring import domains as vocabulary
 
-QUESTION_TYPES: tuple[str, ...] = (
-    "single_choice",
-    "multiple_choice",
-    "yes_no",
-    "number",
-    "date",
-    "text",
-)
-CHOICE_TYPES: frozenset[str] = frozenset({"single_choice", "multiple_choice", "yes_no"})
-SPECIAL_OPTIONS: tuple[str, ...] = ("unknown", "not_applicable")
-KNOCKOUT_SEVERITIES: tuple[str, ...] = ("high", "critical")
+DOMAIN_KEYS = vocabulary.DOMAIN_KEYS
+QUESTION_TYPES = vocabulary.QUESTION_TYPES
+CHOICE_TYPES = vocabulary.CHOICE_TYPES
+SPECIAL_OPTIONS = vocabulary.SPECIAL_OPTIONS
+KNOCKOUT_SEVERITIES = vocabulary.KNOCKOUT_SEVERITIES
+REFERENCE_KEYS = vocabulary.REFERENCE_FRAMEWORK.keys
+FINDING_RISK_THRESHOLD = vocabulary.FINDING_RISK_THRESHOLD
 STATUSES: tuple[str, ...] = ("draft", "published")
-REFERENCE_KEYS: tuple[str, ...] = (
-    "nist_ai_rmf",
-    "iso_42001",
-    "eu_ai_act",
-    "gdpr",
-    "nist_ai_600_1",
-    "other",
-)
-FINDING_RISK_THRESHOLD = 50
 WEIGHT_MAX = 10
 DEFAULT_WEIGHT = 1
 

@@ -5,18 +5,15 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 
+from governance.scoring.domains import FINDING_RISK_THRESHOLD, REFERENCE_FRAMEWORK_EDITIONS
+
 from .questions import iter_questions
 
-FRAMEWORKS = (
-    ("nist_ai_rmf", "NIST AI RMF 1.0"),
-    ("iso_42001", "ISO/IEC 42001:2023"),
-    ("eu_ai_act", "EU AI Act (Regulation (EU) 2024/1689)"),
-    ("gdpr", "GDPR (Regulation (EU) 2016/679)"),
-    ("nist_ai_600_1", "NIST AI 600-1 (Generative AI Profile)"),
-)
+# Each framework with a coverage table, in the vocabulary's order, named by its edition.
+FRAMEWORKS = tuple(REFERENCE_FRAMEWORK_EDITIONS.items())
 # A question "addresses" its framework references when it was answered with a risk below
-# the level at which the questionnaire must raise a finding (the format: finding at >= 50).
-ADDRESSED_BELOW = 50
+# the level at which the questionnaire must raise a finding.
+ADDRESSED_BELOW = FINDING_RISK_THRESHOLD
 
 
 def _framework_coverage(definition: Mapping, question_status: Mapping[str, dict]) -> list[dict]:

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .. import charts
+from governance.scoring.domains import (
+    DECISION,
+    FINDING_SEVERITY,
+    INHERENT_FACTOR,
+    RATING,
+    RECOMMENDATION,
+)
 
-RATING_LABELS = charts.RATING_LABELS
-DECISION_LABELS = {
-    "approve": "Approve",
-    "approve_with_conditions": "Approve with conditions",
-    "reject": "Reject",
-    "approved": "Approved",
-    "approved_with_conditions": "Approved with conditions",
-    "rejected": "Rejected",
-}
-SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+RATING_LABELS = RATING.labels
+# Both the engine's recommendation ("approve") and the reviewer's decision ("approved").
+DECISION_LABELS = {**RECOMMENDATION.labels, **DECISION.labels}
+SEVERITY_ORDER = FINDING_SEVERITY.worst_first
 STATUS_LABELS = {
     "scored": "Answered",
     "unknown": "Don't know",
@@ -25,13 +25,7 @@ STATUS_LABELS = {
     "informational": "Informational",
     "optional": "Not answered (optional)",
 }
-INHERENT_FACTOR_LABELS = {
-    "data": "Data sensitivity",
-    "criticality": "Business criticality",
-    "ai_act": "EU AI Act risk class",
-    "people": "People affected",
-    "exposure": "Exposure",
-}
+INHERENT_FACTOR_LABELS = INHERENT_FACTOR.labels
 
 
 def fmt_score(value: float | None) -> str:

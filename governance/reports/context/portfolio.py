@@ -8,6 +8,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from governance.scoring.domains import FINDING_SEVERITY, RATING_RANK, RATINGS
+
 from .. import charts
 from .labels import DECISION_LABELS, RATING_LABELS, _label, fmt_score
 from .watchlist import latest_screenings, watchlist_state
@@ -52,8 +54,8 @@ def portfolio_context(organisation, *, generated_at: datetime.datetime | None = 
             matrix = matrix or policy.get("rating_matrix")
             distribution[result.rating] += 1
             band = outcome.get("residual_band")
-            if band in charts.RATINGS:
-                heat[result.inherent_tier - 1][charts.RATINGS.index(band)] += 1
+            if band in RATING_RANK:
+                heat[result.inherent_tier - 1][RATING_RANK[band]] += 1
             next_review = (
                 assessment.next_review_date
                 or (
@@ -64,7 +66,7 @@ def portfolio_context(organisation, *, generated_at: datetime.datetime | None = 
                 rating=result.rating,
                 rating_label=RATING_LABELS.get(result.rating, result.rating),
                 overall_text=fmt_score(result.overall),
-                inherent_label=RATING_LABELS[charts.RATINGS[result.inherent_tier - 1]],
+                inherent_label=RATING_LABELS[RATINGS[result.inherent_tier - 1]],
                 decision=_label(assessment.decision, DECISION_LABELS)
                 or f"Pending ({_label(result.recommended_decision, DECISION_LABELS).lower()} "
                 "recommended)",
@@ -105,13 +107,12 @@ def portfolio_context(organisation, *, generated_at: datetime.datetime | None = 
         "vendor_count": len(vendors),
         "assessed_count": sum(1 for r in rows if r["result"] is not None),
         "distribution": [
-            {"rating": r, "label": RATING_LABELS[r], "count": distribution[r]}
-            for r in charts.RATINGS
+            {"rating": r, "label": RATING_LABELS[r], "count": distribution[r]} for r in RATINGS
         ],
         "reviews": reviews,
         "findings_by_severity": [
-            {"severity": s, "label": s.capitalize(), "count": by_severity[s]}
-            for s in ("critical", "high", "medium", "low")
+            {"severity": s, "label": FINDING_SEVERITY.labels[s], "count": by_severity[s]}
+            for s in FINDING_SEVERITY.worst_first
         ],
         "open_findings": open_findings,
         "overdue_findings": overdue_findings,
