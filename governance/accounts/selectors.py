@@ -1,12 +1,20 @@
-"""Reads of memberships and invitations, scoped to the user asking."""
+"""Reads of memberships and invitations, scoped to the user asking, and of the audit trail.
+
+Audit events name their object by model label and primary key as text (see
+`audit.audit_event`), so the audit reads take model instances and ask in the same terms.
+"""
 
 from __future__ import annotations
 
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db.models import F, QuerySet
+from django.db import models
+from django.db.models import F, Q, QuerySet
 
-from .models import Invitation, Membership, hash_token
+from .models import AuditEvent, Invitation, Membership, hash_token
 from .tenancy import CAPABILITIES, Capability, memberships_of, organisation_ids
 
 if TYPE_CHECKING:
@@ -64,5 +72,39 @@ def remembered_organisation_id(*, user: User) -> int | None:
         Membership.objects.filter(user=user)
         .order_by(F("last_chosen_at").desc(nulls_last=True), "created_at", "pk")
         .values_list("organisation_id", flat=True)
+        .first()
+    )
+
+
+def audit_trail(
+    *, organisation_id: int, objects: Iterable[models.Model], until: datetime.datetime
+) -> list[AuditEvent]:
+    """The organisation's events about any of `objects` recorded by `until`, oldest first."""
+    ids_by_type: dict[str, list[str]] = defaultdict(list)
+    for obj in objects:
+        ids_by_type[obj._meta.label].append(str(obj.pk))
+    condition = Q(pk__in=[])
+    for object_type, ids in ids_by_type.items():
+        condition |= Q(object_type=object_type, object_id__in=ids)
+    return list(
+        AuditEvent.objects.filter(organisation_id=organisation_id)
+        .filter(condition, created_at__lte=until)
+        .order_by("created_at", "id")
+    )
+
+
+def audit_latest(
+    *, organisation_id: int, obj: models.Model, action: str, until: datetime.datetime
+) -> AuditEvent | None:
+    """The organisation's latest `action` event on `obj` recorded by `until`, if any."""
+    return (
+        AuditEvent.objects.filter(
+            organisation_id=organisation_id,
+            object_type=obj._meta.label,
+            object_id=str(obj.pk),
+            action=action,
+            created_at__lte=until,
+        )
+        .order_by("-created_at", "-id")
         .first()
     )

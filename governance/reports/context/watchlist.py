@@ -58,7 +58,7 @@ def screening_as_of(
     The verdict comes from the audit trail rather than from the row, which holds only the
     latest verdict: a verdict recorded or changed after `at` must not change a report whose
     snapshot ends at `at`, so rendering it again gives the same page."""
-    from governance.accounts.models import AuditEvent
+    from governance.accounts.selectors import audit_latest
     from governance.screening.consistency import answer_conflicts, open_hits
     from governance.screening.models import Disposition, Screening, ScreeningStatus
 
@@ -72,16 +72,8 @@ def screening_as_of(
     )
     if screening is None:
         return None
-    verdict_event = (
-        AuditEvent.objects.filter(
-            organisation_id=organisation_id,
-            object_type=Screening._meta.label,
-            object_id=str(screening.pk),
-            action="screening.dispose",
-            created_at__lte=at,
-        )
-        .order_by("-created_at", "-id")
-        .first()
+    verdict_event = audit_latest(
+        organisation_id=organisation_id, obj=screening, action="screening.dispose", until=at
     )
     verdict = None
     if verdict_event is not None:
