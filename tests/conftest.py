@@ -102,6 +102,16 @@ def _in_process_tasks(request):
     app.conf.task_always_eager = eager
 
 
+@pytest.fixture(autouse=True)
+def _redis_breaker_closed():
+    """The Redis circuit breaker is per process: one test's outage must not carry over."""
+    from governance.resilience import redis_breaker
+
+    redis_breaker.reset()
+    yield
+    redis_breaker.reset()
+
+
 @pytest.fixture
 def celery_workers(tmp_path):
     """celery_workers(queues=..., name=...) → a real Celery worker process (not yet started)

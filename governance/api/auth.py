@@ -14,13 +14,13 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from governance.accounts.models import ApiToken
 
 from .mixins import ApiViewMixin, ApiViewSet
 from .serializers import ErrorSerializer
+from .throttling import AuthRateThrottle
 
 logger = logging.getLogger("governance.api.auth")
 
@@ -86,7 +86,7 @@ class TokenObtainView(ApiViewMixin, APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [AuthRateThrottle]
     throttle_scope = "auth"
 
     @extend_schema(

@@ -14,6 +14,9 @@ Only lists whose every write raises the version may use this: rows saved or dele
 through the ORM, audited service writes, and the scoring pipeline's bulk writes do. Job
 states written by conditional UPDATEs (a report rendering, an assessment being scored) do
 not, so lists that show them are not cached.
+
+The cache is an optimisation only: while Redis is unreachable, pages are computed as if it
+were off (see governance/resilience.py).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 
 from governance.accounts.tenancy import data_versions_of
+from governance.resilience import redis_breaker
 
 # Part of every key, so a release that changes a representation never serves the old one.
 REPRESENTATION_VERSION = "1"
@@ -53,7 +57,8 @@ class CachedListMixin:
         if etag in parse_etags(request.headers.get("If-None-Match", "")):
             return self._mark(HttpResponseNotModified(), etag)
         cache_key = f"api-list:{key}"
-        body = cache.get(cache_key)
+        # While Redis is unreachable every request computes its page, as with the cache off.
+        body = redis_breaker.call("list cache", lambda: cache.get(cache_key), None)
         if body is None:
             response = super().list(request, *args, **kwargs)
             if response.status_code != 200:
@@ -62,7 +67,11 @@ class CachedListMixin:
             body = request.accepted_renderer.render(
                 response.data, request.accepted_media_type, self.get_renderer_context()
             )
-            cache.set(cache_key, body, settings.API_LIST_CACHE_SECONDS)
+            redis_breaker.call(
+                "list cache",
+                lambda: cache.set(cache_key, body, settings.API_LIST_CACHE_SECONDS),
+                None,
+            )
         return self._mark(
             HttpResponse(body, content_type=request.accepted_renderer.media_type), etag
         )

@@ -1,7 +1,12 @@
 import time
 
 from django.core.cache import cache
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
+
+from governance.resilience import redis_breaker
+
+# Throttles count in Redis. While it is unreachable they let every request through (and the
+# breaker logs it): an outage of the counter must not become an outage of the API.
 
 
 class TokenRateThrottle(SimpleRateThrottle):
@@ -36,6 +41,9 @@ class TokenRateThrottle(SimpleRateThrottle):
         window = int(now // self.duration)
         self.wait_seconds = (window + 1) * self.duration - now
         window_key = f"{key}:{window}"
+        return redis_breaker.call("throttle", lambda: self._count(window_key), True)
+
+    def _count(self, window_key: str) -> bool:
         # incr() is atomic on Redis and within a process; it fails on a key that does not
         # exist, the first request of a window, which add() then creates (atomically: of two
         # racing first requests, the one whose add() fails counts with incr() after all).
@@ -49,3 +57,12 @@ class TokenRateThrottle(SimpleRateThrottle):
 
     def wait(self):
         return getattr(self, "wait_seconds", None)
+
+
+class AuthRateThrottle(ScopedRateThrottle):
+    """The token endpoint's throttle (scope "auth"): DRF's sliding window, failing open."""
+
+    def allow_request(self, request, view):
+        return redis_breaker.call(
+            "throttle", lambda: super(AuthRateThrottle, self).allow_request(request, view), True
+        )
