@@ -16,18 +16,33 @@ from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from governance.resilience import UNREACHABLE, redis_breaker
+
 logger = logging.getLogger(__name__)
 
 
 def enqueue(task, *args) -> bool:
-    """Hand a task to the broker; False (and a log line) when the broker is unreachable."""
+    """Hand a task to the broker; False (and a log line) when the broker is unreachable.
+
+    While the Redis breaker is open this returns False at once rather than wait on a
+    connection timeout; in-process (eager) tasks need no broker and always run."""
+    eager = task.app.conf.task_always_eager
+    if not eager and not redis_breaker.available():
+        logger.info("Broker unreachable: %s%r left for the sweep", task.name, args)
+        return False
     try:
         task.apply_async(args=args)
+    except UNREACHABLE as exc:
+        redis_breaker.failed(exc, during=f"enqueue {task.name}")
+        logger.info("Broker unreachable: %s%r left for the sweep", task.name, args)
+        return False
     except Exception:  # the broker's failure modes are many; the database keeps the state
         logger.warning(
             "Could not enqueue %s%r; the sweep will retry", task.name, args, exc_info=True
         )
         return False
+    if not eager:
+        redis_breaker.succeeded()
     return True
 
 
