@@ -39,6 +39,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from exc
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, got {value!r}") from exc
+
+
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
@@ -136,6 +146,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis, cache and Celery ------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL")
+# Redis is on the request path (throttles, the list cache, enqueueing), but nothing needs it
+# to answer: when it is unreachable, requests go on without it (governance/resilience.py).
+# Short timeouts bound what the first request after an outage waits; then the breaker
+# skips Redis for REDIS_BREAKER_SECONDS before trying again.
+REDIS_CONNECT_TIMEOUT = env_float("REDIS_CONNECT_TIMEOUT", 0.5)
+REDIS_SOCKET_TIMEOUT = env_float("REDIS_SOCKET_TIMEOUT", 2.0)
+REDIS_BREAKER_SECONDS = env_int("REDIS_BREAKER_SECONDS", 30)
 
 if REDIS_URL:
     CACHES = {
@@ -143,6 +160,10 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "governance"),
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+            },
         }
     }
 else:
@@ -170,8 +191,11 @@ REPORT_TIME_LIMIT = env_int("REPORT_TIME_LIMIT", 300)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A submit must not hang for long when Redis is down: fail fast, keep the row, and let
-# the periodic sweep enqueue it once the broker is back.
-CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 3)
+# the periodic sweep enqueue it once the broker is back. One immediate retry replaces a
+# pooled connection that a Redis restart left dead; two connect timeouts at most.
+CELERY_BROKER_CONNECTION_TIMEOUT = env_float(
+    "CELERY_BROKER_CONNECTION_TIMEOUT", REDIS_CONNECT_TIMEOUT
+)
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 1,
     "interval_start": 0,
@@ -180,7 +204,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
-    "socket_connect_timeout": 3,
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    # A publish to a Redis that accepted the connection but stopped answering would
+    # otherwise wait forever. Longer than the 1 s BRPOP poll, so consumers are unaffected.
+    "socket_timeout": REDIS_SOCKET_TIMEOUT,
 }
 CELERY_BEAT_SCHEDULE = {
     "sweep-stale-assessments": {
@@ -212,6 +239,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
+# Sessions and login lockouts live in the database, never in the cache, so signing in and
+# staying signed in do not depend on Redis.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
