@@ -211,6 +211,7 @@ def test_submit_answers_202_and_the_score_follows(people, client_for, draft):
     assert response.status_code == 202
     assert_conforms(response)
     assert response.json()["scoring_delayed"] is False
+    assert response.json()["scoring"] == "queued"
     score = client_for("viewer").get(url(draft, "score/"))
     assert score.status_code == 200
     assert_conforms(score)
@@ -241,7 +242,15 @@ def test_submit_reports_a_delayed_score_when_the_queue_is_down(people, client_fo
     with mock.patch.object(tasks.score_assessment, "apply_async", side_effect=OSError("down")):
         response = client.post(url(draft, "submit/"))
     assert response.status_code == 202
-    assert response.json() == {"id": draft.pk, "status": "submitted", "scoring_delayed": True}
+    assert_conforms(response)
+    assert response.json() == {
+        "id": draft.pk,
+        "status": "submitted",
+        "scoring_delayed": True,
+        "scoring": "delayed",
+        "message": "Submitted. The scoring queue is unreachable: the submission is saved and "
+        "will be scored automatically once the queue is back.",
+    }
 
 
 def test_an_incomplete_assessment_cannot_be_submitted(people, client_for, draft):

@@ -23,6 +23,7 @@ from governance.screening.consistency import answer_conflicts, open_hits
 from .. import selectors, services
 from ..models import Answer, Assessment, AssessmentStatus, Decision, Rating
 from .serializers import (
+    SCORING_MESSAGES,
     AnswerItemSerializer,
     AnswerSerializer,
     AnswersInvalidSerializer,
@@ -168,11 +169,14 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
         assessment = outcome.assessment
         # With in-process tasks the score may already be in; report the state as it is now.
         current = Assessment.objects.filter(pk=assessment.pk).values_list("status", flat=True)
+        scoring = "queued" if outcome.enqueued else "delayed"
         return Response(
             {
                 "id": assessment.pk,
                 "status": current.first() or assessment.status,
                 "scoring_delayed": not outcome.enqueued,
+                "scoring": scoring,
+                "message": SCORING_MESSAGES[scoring],
             },
             status=status.HTTP_202_ACCEPTED,
         )

@@ -162,6 +162,14 @@ class EvidenceUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
+# What a 202 from submit or retry says about scoring, in a word and in a sentence.
+SCORING_MESSAGES = {
+    "queued": "Submitted. Scoring has started.",
+    "delayed": "Submitted. The scoring queue is unreachable: the submission is saved and "
+    "will be scored automatically once the queue is back.",
+}
+
+
 class SubmittedSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     status = serializers.ChoiceField(choices=AssessmentStatus.choices)
@@ -169,6 +177,13 @@ class SubmittedSerializer(serializers.Serializer):
         help_text="True when the job queue was unreachable: the submission is saved and "
         "scoring starts once the queue is back."
     )
+    scoring = serializers.ChoiceField(
+        choices=[("queued", "Queued"), ("delayed", "Delayed")],
+        help_text="`queued`: handed to a scoring worker. `delayed`: the job queue was "
+        "unreachable; the submission is kept and a periodic sweep queues it once the "
+        "queue is back, with no further call needed.",
+    )
+    message = serializers.CharField(help_text="The same, in a sentence for a person.")
 
 
 class DecisionSerializer(serializers.Serializer):
