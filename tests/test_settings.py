@@ -69,6 +69,22 @@ def test_production_settings_come_from_the_environment():
     ]
 
 
+def test_redis_clients_time_out_quickly_and_sessions_do_not_use_redis():
+    got = settings_under(
+        PRODUCTION_ENV,
+        "[s.CACHES['default']['OPTIONS'], s.CELERY_BROKER_TRANSPORT_OPTIONS, "
+        "s.CELERY_BROKER_CONNECTION_TIMEOUT, s.REDIS_BREAKER_SECONDS, s.SESSION_ENGINE, "
+        "s.AXES_HANDLER]",
+    )
+    cache_options, transport, connect_timeout, breaker, sessions, axes = got
+    assert cache_options == {"socket_connect_timeout": 0.5, "socket_timeout": 2.0}
+    assert transport["socket_connect_timeout"] == connect_timeout == 0.5
+    assert transport["socket_timeout"] == 2.0
+    assert breaker == 30
+    assert sessions == "django.contrib.sessions.backends.db"
+    assert axes == "axes.handlers.database.AxesDatabaseHandler"
+
+
 def test_a_malformed_boolean_is_a_readable_error():
     with pytest.raises(RuntimeError, match="DEBUG must be a boolean"):
         settings_under({"DEBUG": "maybe"}, "s.DEBUG")
