@@ -19,7 +19,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .domains import CHOICE_TYPES, DOMAIN_INDEX, DOMAIN_KEYS, QUESTION_TYPES, SPECIAL_OPTIONS
-from .hashing import canonical_json, definition_content_hash
+from .hashing import DEFAULT_REQUIRED, DEFAULT_WEIGHT, canonical_json, definition_content_hash
 from .outcome import Knockout
 from .structures import (
     KIND_CHOICE,
@@ -170,11 +170,11 @@ def _question(
     if domain not in DOMAIN_INDEX:
         problems.append(f"{where}: domain must be one of: {', '.join(DOMAIN_KEYS)}.")
         return None
-    weight = raw.get("weight", 1)
+    weight = raw.get("weight", DEFAULT_WEIGHT)
     if qtype != "text" and not (_is_number(weight) and 0 < weight <= 10):
         problems.append(f"{where}: weight must be > 0 and <= 10.")
         return None
-    required = raw.get("required", True)
+    required = raw.get("required", DEFAULT_REQUIRED)
     if not isinstance(required, bool):
         problems.append(f"{where}: required must be true or false.")
         return None

@@ -62,10 +62,14 @@ def sha256_hex(text: str) -> str:
     return _sha256(text.encode("utf-8")).hexdigest()
 
 
-_QUESTION_DEFAULTS: tuple[tuple[str, Any], ...] = (
+# The format's defaults for a question (docs/questionnaires.md); the canonical form writes
+# them out, so a definition hashes the same whether or not it spells them.
+DEFAULT_WEIGHT = 1
+DEFAULT_REQUIRED = True
+QUESTION_DEFAULTS: tuple[tuple[str, Any], ...] = (
     ("help", ""),
-    ("required", True),
-    ("weight", 1),
+    ("required", DEFAULT_REQUIRED),
+    ("weight", DEFAULT_WEIGHT),
     ("evidence", []),
     ("references", {}),
 )
@@ -74,7 +78,8 @@ _QUESTION_DEFAULTS: tuple[tuple[str, Any], ...] = (
 def canonical_definition(definition: Mapping[str, Any]) -> dict[str, Any]:
     """The definition with the format's defaults filled in and without `status`.
 
-    This is the content that `content_hash` covers: publishing, retiring or re-importing a
+    The one canonical form: the questionnaire loader and the engine both use it. This is the
+    content that `content_hash` covers: publishing, retiring or re-importing a
     questionnaire must not change its hash, while any change to what is asked or how it is
     scored must.
     """
@@ -88,7 +93,7 @@ def canonical_definition(definition: Mapping[str, Any]) -> dict[str, Any]:
         for question in section.get("questions") or ():
             if not isinstance(question, dict):
                 continue
-            for key, default in _QUESTION_DEFAULTS:
+            for key, default in QUESTION_DEFAULTS:
                 if key not in question:
                     question[key] = copy.deepcopy(default)
     return result

@@ -894,20 +894,43 @@ def test_export_refuses_an_invalid_definition():
         dump_definition(data, "yaml")
 
 
-def test_content_hash_matches_the_scoring_engine():
-    hashing = pytest.importorskip("governance.scoring.hashing")
+def test_the_loader_uses_the_scoring_engines_canonical_form_and_hash(monkeypatch):
+    """One implementation: the loader validates, then hands over to governance.scoring."""
+    import governance.questionnaires.definition as qdef
+    from governance.scoring import hashing
+
+    assert qdef.canonical_json is hashing.canonical_json
+    assert qdef.DEFAULT_WEIGHT is hashing.DEFAULT_WEIGHT
     for path in (CORE, QUICK):
-        data = load_definition_file(path)
-        assert content_hash(data) == hashing.definition_content_hash(data)
-        assert canonical_definition(data) == hashing.canonical_definition(data)
+        library = load_definition_file(path)
+        assert content_hash(library) == hashing.definition_content_hash(library)
+    data = minimal()
+    seen = []
+
+    def canonical(definition):
+        seen.append(("canonical", definition))
+        return {"canonical": True}
+
+    def digest(definition):
+        seen.append(("hash", definition))
+        return "0" * 64
+
+    monkeypatch.setattr(qdef, "_canonical_definition", canonical)
+    monkeypatch.setattr(qdef, "definition_content_hash", digest)
+    assert canonical_definition(data) == {"canonical": True}
+    assert content_hash(data) == "0" * 64
+    assert seen == [("canonical", data), ("hash", data)]
 
 
 # ------------------------------------------------------------------ schema and domains
 
 
-def test_vocabularies_match_the_scoring_engine_and_the_schema():
+def test_vocabularies_come_from_the_scoring_engine_and_match_the_schema():
     domains = pytest.importorskip("governance.scoring.domains")
-    assert domains.DOMAIN_KEYS == DOMAIN_KEYS
+    assert DOMAIN_KEYS is domains.DOMAIN_KEYS
+    assert QUESTION_TYPES is domains.QUESTION_TYPES
+    assert SPECIAL_OPTIONS is domains.SPECIAL_OPTIONS
+    assert KNOCKOUT_SEVERITIES is domains.KNOCKOUT_SEVERITIES
     schema = load_schema()
     question = schema["$defs"]["question"]["properties"]
     option = schema["$defs"]["option"]["properties"]

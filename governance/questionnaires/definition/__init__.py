@@ -15,12 +15,14 @@ author can fix a file in one pass. List indexes in paths are 0-based, as in JSON
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
+
+from governance.scoring.hashing import canonical_definition as _canonical_definition
+from governance.scoring.hashing import canonical_json, definition_content_hash
 
 from .constants import (
     _FIELD_RANK,
@@ -160,45 +162,25 @@ def load_definition_file(path: str | Path) -> dict:
 def canonical_definition(data: dict, *, validate: bool = True) -> dict:
     """The hashed form: defaults filled in, ``status`` removed, nothing else changed.
 
-    Defaults (contract): description and help "", required true, weight 1, evidence [] and
-    references {}. The rules are deliberately the same as governance/scoring/hashing.py, so
-    the loader and the scoring engine compute the same content hash for the same file; a
-    test keeps them in step. Pass ``validate=False`` only for data just validated.
+    The form itself is governance/scoring/hashing.py's (one rule for the loader and the
+    engine, so both compute the same content hash); this adds validation first. Pass
+    ``validate=False`` only for data just validated.
     """
     if validate:
-        errors = validate_definition(data, source="<definition>")
-        if errors:
-            raise DefinitionInvalid(errors)
-    result = copy.deepcopy(data)
-    result.pop("status", None)
-    result.setdefault("description", "")
-    for section in result["sections"]:
-        section.setdefault("description", "")
-        for question in section["questions"]:
-            for name, default in _QUESTION_DEFAULTS:
-                if name not in question:
-                    question[name] = copy.deepcopy(default)
-    return result
-
-
-_QUESTION_DEFAULTS: tuple[tuple[str, Any], ...] = (
-    ("help", ""),
-    ("required", True),
-    ("weight", DEFAULT_WEIGHT),
-    ("evidence", []),
-    ("references", {}),
-)
-
-
-def canonical_json(obj: Any) -> str:
-    """The canonical JSON serialisation: sorted keys, no spaces, UTF-8 kept as is."""
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        _raise_if_invalid(data)
+    return _canonical_definition(data)
 
 
 def content_hash(data: dict) -> str:
-    """SHA-256 hex of the canonical definition (status excluded)."""
-    canonical = canonical_definition(data)
-    return hashlib.sha256(canonical_json(canonical).encode("utf-8")).hexdigest()
+    """SHA-256 hex of the canonical definition (status excluded); validates ``data`` first."""
+    _raise_if_invalid(data)
+    return definition_content_hash(data)
+
+
+def _raise_if_invalid(data: dict) -> None:
+    errors = validate_definition(data, source="<definition>")
+    if errors:
+        raise DefinitionInvalid(errors)
 
 
 def dump_definition(data: dict, fmt: Literal["yaml", "json"]) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 # The vocabularies a definition is checked against are the scoring engine's own (stored
 # results and published questionnaires depend on them); the loader only reads them.
 from governance.scoring import domains as vocabulary
+from governance.scoring import hashing
 
 DOMAIN_KEYS = vocabulary.DOMAIN_KEYS
 QUESTION_TYPES = vocabulary.QUESTION_TYPES
@@ -17,7 +18,8 @@ REFERENCE_KEYS = vocabulary.REFERENCE_FRAMEWORK.keys
 FINDING_RISK_THRESHOLD = vocabulary.FINDING_RISK_THRESHOLD
 STATUSES: tuple[str, ...] = ("draft", "published")
 WEIGHT_MAX = 10
-DEFAULT_WEIGHT = 1
+# The canonical form's default, from the one canonical form (scoring/hashing.py).
+DEFAULT_WEIGHT = hashing.DEFAULT_WEIGHT
 
 # Definitions may arrive through an upload endpoint; refuse absurd inputs before parsing.
 MAX_DEFINITION_CHARS = 2_000_000
