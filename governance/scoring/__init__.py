@@ -10,6 +10,7 @@ from .answers import (
     MAX_TEXT_LENGTH,
     AnswerError,
     InvalidAnswer,
+    input_document,
     normalise_answer,
     normalise_answers,
     validate_answers,
@@ -23,7 +24,6 @@ from .hashing import (
     canonical_definition,
     canonical_json,
     definition_content_hash,
-    input_document,
     input_hash,
 )
 from .outcome import DomainScore, Driver, Finding, Inherent, Knockout, ScoreOutcome

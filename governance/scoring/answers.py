@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .compile import compile_question
+from .hashing import ENGINE_VERSION
 from .structures import (
     KIND_CHOICE,
     KIND_DATE,
@@ -207,6 +208,36 @@ def normalise_answers(
     if errors:
         raise InvalidAnswer(errors)
     return result
+
+
+def questionnaire_reference(compiled: CompiledQuestionnaire) -> dict[str, str]:
+    return {
+        "key": compiled.key,
+        "version": compiled.version,
+        "content_hash": compiled.content_hash,
+    }
+
+
+def input_document(
+    compiled: CompiledQuestionnaire,
+    answers: Mapping[str, object],
+    context: Mapping[str, Any],
+    policy: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Everything a score depends on, as plain JSON data.
+
+    Answers are normalised and `None` values dropped (None means "not answered", exactly like
+    a missing key), so equivalent inputs produce the same document and hash. Answers to
+    hidden questions are kept: they are part of the input even though the rules ignore them.
+    Raises `InvalidAnswer` for an unknown question or an invalid value.
+    """
+    return {
+        "engine_version": ENGINE_VERSION,
+        "questionnaire": questionnaire_reference(compiled),
+        "answers": dict(sorted(normalise_answers(compiled, answers).items())),
+        "context": context,
+        "policy": policy,
+    }
 
 
 def _either(values: tuple[str, ...]) -> str:

@@ -1,5 +1,8 @@
 """Canonical JSON and the hashes that make questionnaires and score results verifiable.
 
+The input document itself is built beside the answer rules (answers.input_document), since
+its answers are normalised ones; this module only serialises and hashes.
+
 Anyone holding a report's embedded input document can re-serialise it with `canonical_json`
 and compare the SHA-256 with the stored input hash, so the serialisation rules here are part
 of the product's audit trail: changing them changes every hash.
@@ -12,10 +15,7 @@ import hashlib
 import json
 import marshal
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from .compile import CompiledQuestionnaire
+from typing import Any
 
 ENGINE_VERSION = "1.0.0"
 
@@ -102,39 +102,6 @@ def canonical_definition(definition: Mapping[str, Any]) -> dict[str, Any]:
 def definition_content_hash(definition: Mapping[str, Any]) -> str:
     """SHA-256 hex of the canonical JSON of `canonical_definition(definition)`."""
     return sha256_hex(_encode(canonical_definition(definition)))
-
-
-def questionnaire_reference(compiled: CompiledQuestionnaire) -> dict[str, str]:
-    return {
-        "key": compiled.key,
-        "version": compiled.version,
-        "content_hash": compiled.content_hash,
-    }
-
-
-def input_document(
-    compiled: CompiledQuestionnaire,
-    answers: Mapping[str, object],
-    context: Mapping[str, Any],
-    policy: Mapping[str, Any],
-) -> dict[str, Any]:
-    """Everything a score depends on, as plain JSON data.
-
-    Answers are normalised and `None` values dropped (None means "not answered", exactly like
-    a missing key), so equivalent inputs produce the same document and hash. Answers to
-    hidden questions are kept: they are part of the input even though the rules ignore them.
-    Raises `InvalidAnswer` for an unknown question or an invalid value.
-    """
-    # Imported here because answers.py builds on compile.py, which builds on this module.
-    from .answers import normalise_answers
-
-    return {
-        "engine_version": ENGINE_VERSION,
-        "questionnaire": questionnaire_reference(compiled),
-        "answers": dict(sorted(normalise_answers(compiled, answers).items())),
-        "context": context,
-        "policy": policy,
-    }
 
 
 def input_hash(doc: Mapping[str, Any]) -> str:

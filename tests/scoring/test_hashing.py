@@ -42,6 +42,15 @@ def test_input_hash_matches_the_input_document():
     assert out.input_hash == input_hash(doc)
 
 
+def test_the_input_document_is_built_beside_the_answer_rules():
+    from governance.scoring import answers, hashing
+
+    # Its answers are normalised ones, so it lives with normalise_answers; hashing only
+    # serialises (it used to import answers lazily to build the document).
+    assert input_document is answers.input_document
+    assert not hasattr(hashing, "input_document")
+
+
 def test_equivalent_answers_give_the_same_hash_and_different_ones_do_not():
     c = f.compiled(f.choice("privacy.a"), f.multi("privacy.m"), f.number("privacy.n"))
     a = score(
