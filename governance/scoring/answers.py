@@ -282,12 +282,8 @@ def validate_answers(
                 visible = False
                 reason = f'"{q.show_if_question}" is hidden'
             else:
-                allowed = q.show_if_values
-                if isinstance(ctrl, list):
-                    visible = any(k in allowed for k in ctrl)
-                else:
-                    visible = ctrl is not None and ctrl in allowed
-                reason = f'"{q.show_if_question}" is not answered {_either(allowed)}'
+                visible = q.shown_by(ctrl)
+                reason = f'"{q.show_if_question}" is not answered {_either(q.show_if_values)}'
 
         if visible is False and value is not None:
             errors.append(

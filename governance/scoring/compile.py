@@ -213,6 +213,7 @@ def _question(
             return None
         extra["show_if_question"] = target
         extra["show_if_values"] = tuple(values)
+        extra["show_if_allowed"] = frozenset(values)
     return _precompute(
         CompiledQuestion(
             key=key,
@@ -286,12 +287,7 @@ def compile_question(raw: Mapping[str, Any]) -> CompiledQuestion:
     return question
 
 
-def _plan_entry(
-    q: CompiledQuestion,
-    controller_slots: dict[str, int],
-    by_key: Mapping[str, CompiledQuestion],
-    rank: int,
-) -> tuple[Any, ...]:
+def _plan_entry(q: CompiledQuestion, rank: int) -> tuple[Any, ...]:
     """The engine's view of one question, as a flat tuple (unpacked once per question)."""
     if q.kind == KIND_CHOICE:
         lookup: Any = dict(q.option_map)
@@ -308,13 +304,6 @@ def _plan_entry(
         )
     else:
         lookup = None
-    if q.show_if_question is not None:
-        ctrl_slot = controller_slots[q.show_if_question]
-        allowed = frozenset(q.show_if_values)
-        ctrl_multi = by_key[q.show_if_question].kind == KIND_MULTI
-    else:
-        ctrl_slot, allowed, ctrl_multi = -1, frozenset(), False
-    own_slot = controller_slots.get(q.key, -1)
     recommendation = "Obtain evidence from the vendor and answer the question."
     if q.evidence:
         recommendation += f" Evidence to request: {'; '.join(q.evidence)}."
@@ -326,10 +315,6 @@ def _plan_entry(
         DOMAIN_INDEX[q.domain],
         q.weight,
         q.required,
-        ctrl_slot,
-        allowed,
-        ctrl_multi,
-        own_slot,
         lookup,
         # Answers are hashed in key order: the JSON prefix and the sorted position.
         _json_str(q.key) + ":",
@@ -378,7 +363,7 @@ def compile_questionnaire(
             by_key[q.key] = q
 
     # Visibility is resolved in one forward pass, so a controlling question must come first.
-    controller_slots: dict[str, int] = {}
+    controllers: set[str] = set()
     for q in questions:
         target_key = q.show_if_question
         if target_key is None:
@@ -395,11 +380,11 @@ def compile_questionnaire(
                     f'Question "{q.key}": show_if lists unknown options of "{target_key}": '
                     f"{', '.join(map(str, missing))}."
                 )
-            controller_slots.setdefault(target_key, len(controller_slots))
+            controllers.add(target_key)
     if problems:
         raise DefinitionError(problems)
 
-    questions = [replace(q, controls=True) if q.key in controller_slots else q for q in questions]
+    questions = [replace(q, controls=True) if q.key in controllers else q for q in questions]
     by_key = {q.key: q for q in questions}
     counts = [0] * len(DOMAIN_KEYS)
     for q in questions:
@@ -415,9 +400,10 @@ def compile_questionnaire(
         questions=tuple(questions),
         by_key=MappingProxyType(by_key),
         domain_question_counts=tuple(counts),
-        plan=tuple(_plan_entry(q, controller_slots, by_key, ranks[q.key]) for q in questions),
-        controller_count=len(controller_slots),
+        plan=tuple(_plan_entry(q, ranks[q.key]) for q in questions),
         reference_json=canonical_json(
             {"key": key, "version": version, "content_hash": content_hash}
         ),
+        conditional=tuple(q for q in questions if q.show_if_question is not None),
+        keys=frozenset(by_key),
     )

@@ -75,7 +75,9 @@ def score(
     unknown_risk = policy["unknown_risk"]
 
     get = answers.get
-    ctrl: list[Any] = [None] * compiled.controller_count
+    # Answers are checked below, after visibility: an invalid answer fails the whole call,
+    # so visibility only matters for valid ones, and for those raw and normalised agree.
+    hidden = compiled.hidden(answers)
     sum_wr = [0.0] * 6
     sum_w = [0.0] * 6
     n_rows = [0] * 6
@@ -100,21 +102,13 @@ def score(
         dom,
         w,
         req,
-        cslot,
-        allowed,
-        cmulti,
-        oslot,
         look,
         key_json,
         rank,
         unknown_fields,
     ) in compiled.plan:
         v = get(key)
-        if cslot < 0:
-            shown = True
-        else:
-            c = ctrl[cslot]
-            shown = c is not None and (not allowed.isdisjoint(c) if cmulti else c in allowed)
+        shown = key not in hidden
 
         if v is None:
             if not (shown and req) or kind == KIND_TEXT:
@@ -134,8 +128,6 @@ def score(
             parts[rank] = opt.answer_json
             if not shown:
                 continue
-            if oslot >= 0:
-                ctrl[oslot] = v
             if opt.special_code:
                 if opt.special_code == SPECIAL_NA:
                     n_na[dom] += 1
@@ -210,8 +202,6 @@ def score(
             v, parts[rank], label, special_code, row, flagged = sel
             if not shown:
                 continue
-            if oslot >= 0:
-                ctrl[oslot] = v
             if special_code:  # a special option is always chosen on its own
                 if special_code == SPECIAL_NA:
                     n_na[dom] += 1

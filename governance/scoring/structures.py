@@ -95,12 +95,45 @@ class CompiledQuestion:
     option_map: Mapping[str, Option] = field(default_factory=lambda: MappingProxyType({}))
     show_if_question: str | None = None
     show_if_values: tuple[str, ...] = ()
+    show_if_allowed: frozenset[str] = frozenset()
     number_min: int | float | None = None
     number_max: int | float | None = None
     unit: str = ""
     bands: tuple[Band, ...] = ()
     # True when a later question's show_if refers to this one.
     controls: bool = False
+
+    def shown_by(self, controller_value: object) -> bool:
+        """Whether this conditional question is asked when its controller has this answer
+        (None: not answered). A multiple-choice controller shows it when any selected
+        option is listed in `show_if.in`. Whether the controller itself is asked is the
+        questionnaire's business (CompiledQuestionnaire.hidden)."""
+        if isinstance(controller_value, str):
+            return controller_value in self.show_if_allowed
+        if isinstance(controller_value, (list, tuple)):
+            try:
+                return not self.show_if_allowed.isdisjoint(controller_value)
+            except TypeError:  # unhashable items: not an answer this rule can match
+                return False
+        return False
+
+    def answer_label(self, value: object) -> str:
+        """The answer in words, as pages and reports show it: option labels (specials such
+        as "Don't know" included; a multiple choice joined with "; " in the given order),
+        a number with its unit, a date or text as given, "" when not answered."""
+        if value is None or value == "" or value == []:
+            return ""
+        if self.options:
+            if isinstance(value, (list, tuple)):
+                return "; ".join([self._option_label(item) for item in value])
+            return self._option_label(value)
+        if self.unit:
+            return f"{value} {self.unit}"
+        return str(value)
+
+    def _option_label(self, value: object) -> str:
+        option = self.option_map.get(value) if isinstance(value, str) else None
+        return option.label if option is not None else str(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +148,33 @@ class CompiledQuestionnaire:
     domain_question_counts: tuple[int, ...]
     # Flat per-question tuples for the engine's hot loop; see compile._plan_entry.
     plan: tuple[tuple[Any, ...], ...] = field(repr=False, compare=False)
-    controller_count: int = field(repr=False, compare=False, default=0)
     # Canonical JSON of {"key", "version", "content_hash"} for the input document.
     reference_json: str = field(repr=False, compare=False, default="")
+    # The questions with a show_if, in questionnaire order, and every question key.
+    conditional: tuple[CompiledQuestion, ...] = field(repr=False, compare=False, default=())
+    keys: frozenset[str] = field(repr=False, compare=False, default=frozenset())
+
+    def hidden(self, answers: Mapping[str, object]) -> frozenset[str]:
+        """The keys of the questions that show_if hides, given these answers.
+
+        This is the visibility rule, for the engine, the pages, the report and the demo
+        alike: a conditional question is hidden when its controller is not answered with
+        one of the listed options, or when its controller is itself hidden (a controller
+        always comes earlier, so one pass in questionnaire order settles every chain).
+        Answers to hidden questions do not count, whatever they say.
+        """
+        hidden: set[str] = set()
+        get = answers.get
+        for q in self.conditional:
+            controller = q.show_if_question
+            if controller in hidden or not q.shown_by(get(controller)):
+                hidden.add(q.key)
+        return frozenset(hidden)
+
+    def visible(self, answers: Mapping[str, object]) -> frozenset[str]:
+        """The keys of the questions that are asked, given these answers (see `hidden`)."""
+        return self.keys - self.hidden(answers)
+
+    def answer_label(self, key: str, value: object) -> str:
+        """The answer to question `key` in words (CompiledQuestion.answer_label)."""
+        return self.by_key[key].answer_label(value)
