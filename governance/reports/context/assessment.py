@@ -30,7 +30,7 @@ from .labels import (
     _person,
     fmt_score,
 )
-from .questions import _is_not_applicable, _visible, answer_text, driver_title, iter_questions
+from .questions import _is_not_applicable, compiled_definition, driver_title, iter_questions
 from .watchlist import screening_as_of
 
 if TYPE_CHECKING:
@@ -178,13 +178,15 @@ def question_parts(
     for item in evidence_rows:
         evidence_by_question[item.question_key].append(item)
     driver_by_question = {d["question"]: d for d in snap.drivers}
+    compiled = compiled_definition(snap.assessment.questionnaire)
+    shown = compiled.visible(snap.answers)
     question_status: dict[str, dict] = {}
     by_domain: dict[str, list[dict]] = defaultdict(list)
     for section, question in iter_questions(snap.definition):
         key = question["key"]
         value = snap.answers.get(key)
         driver = driver_by_question.get(key)
-        status = question_state(question, value, driver, snap.answers)
+        status = question_state(question, value, driver, visible=key in shown)
         risk = driver["risk"] if driver else None
         question_status[key] = {"key": key, "coverage": coverage(status, risk, value)}
         answer = answer_rows.get(key)
@@ -195,7 +197,7 @@ def question_parts(
                 "text": question.get("text", ""),
                 "type": question.get("type"),
                 "weight": question.get("weight", 1),
-                "answer": answer_text(question, value),
+                "answer": compiled.answer_label(key, value),
                 "status": status,
                 "status_label": STATUS_LABELS.get(status, status),
                 "risk": risk,
@@ -211,15 +213,14 @@ def question_parts(
     return by_domain, question_status
 
 
-def question_state(
-    question: Mapping, value: Any, driver: Mapping | None, answers: Mapping[str, Any]
-) -> str:
-    """How the question stands in the result: the engine's status when it scored it."""
+def question_state(question: Mapping, value: Any, driver: Mapping | None, *, visible: bool) -> str:
+    """How the question stands in the result: the engine's status when it scored it.
+    `visible` is the compiled questionnaire's show_if verdict on the scored answers."""
     if driver is not None:
         return driver["status"]
     if question.get("type") == "text":
         return "informational"
-    if not _visible(question, answers):
+    if not visible:
         return "hidden"
     options = {o["key"]: o for o in question.get("options") or ()}
     if _is_not_applicable(value, options):

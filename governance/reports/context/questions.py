@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from governance.scoring import CompiledQuestionnaire
+from governance.scoring.compile import compile_question
+
 
 def iter_questions(definition: Mapping) -> Iterable[tuple[Mapping, Mapping]]:
     for section in definition.get("sections") or ():
@@ -12,33 +15,17 @@ def iter_questions(definition: Mapping) -> Iterable[tuple[Mapping, Mapping]]:
             yield section, question
 
 
+def compiled_definition(questionnaire) -> CompiledQuestionnaire:
+    """The pinned questionnaire compiled (and cached by content hash), for the show_if rule
+    and the answer labels that the engine and the pages use too."""
+    from governance.assessments.selectors import compiled_questionnaire
+
+    return compiled_questionnaire(questionnaire)
+
+
 def answer_text(question: Mapping, value: Any) -> str:
     """The answer as a reader understands it: option labels, not keys."""
-    if value is None:
-        return ""
-    options = {o["key"]: o.get("label", o["key"]) for o in question.get("options") or ()}
-    qtype = question.get("type")
-    if qtype == "multiple_choice" and isinstance(value, list):
-        return "; ".join(options.get(v, str(v)) for v in value)
-    if qtype in ("single_choice", "yes_no"):
-        return options.get(value, str(value))
-    if qtype == "number":
-        unit = (question.get("number") or {}).get("unit") or ""
-        return f"{value} {unit}".strip()
-    return str(value)
-
-
-def _visible(question: Mapping, answers: Mapping[str, Any]) -> bool:
-    condition = question.get("show_if")
-    if not condition:
-        return True
-    value = answers.get(condition["question"])
-    if value is None:
-        return False
-    allowed = set(condition.get("in") or ())
-    if isinstance(value, list):
-        return bool(allowed.intersection(value))
-    return value in allowed
+    return compile_question(question).answer_label(value)
 
 
 def _is_not_applicable(value: Any, options: Mapping[str, Mapping]) -> bool:
