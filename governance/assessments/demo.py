@@ -216,11 +216,9 @@ def build_answers(compiled, spec: DemoAssessment) -> dict:
     rng = random.Random(spec.title)
     answers: dict = {}
     for question in compiled.questions:
-        if question.show_if_question is not None:
-            controller = answers.get(question.show_if_question)
-            chosen = controller if isinstance(controller, list) else [controller]
-            if not any(value in question.show_if_values for value in chosen):
-                continue
+        # Only earlier answers decide whether a question is asked, and they are all in.
+        if question.key in compiled.hidden(answers):
+            continue
         value = spec.overrides.get(question.key)
         if value is None or (question.options and not _valid(question, value)):
             value = _pick(question, spec.baseline, rng)

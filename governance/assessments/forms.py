@@ -1,22 +1,29 @@
 """Page forms for assessments: the questionnaire wizard (one section at a time), starting an
 assessment, the decision, findings and respondent invitations.
 
-The wizard renders straight from the pinned questionnaire definition. Parsing turns the posted
-fields into the `answers_save` batch; validation of the values is the service's job, and its
-errors come back here to be shown next to each question.
+The wizard renders straight from the pinned questionnaire definition; which questions are
+asked, and how an answer reads, come from its compiled form (the same show_if rule as the
+engine's). Parsing turns the posted fields into the `answers_save` batch; validation of the
+values is the service's job, and its errors come back here to be shown next to each question.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 
 from governance.respondents.services import DEFAULT_DAYS, MAX_DAYS, MIN_DAYS
+from governance.scoring import CompiledQuestionnaire
 from governance.scoring.domains import CHOICE_TYPES, REFERENCE_FRAMEWORK
 
 from .models import Decision, FindingStatus
+from .selectors import compiled_questionnaire
+
+if TYPE_CHECKING:
+    from governance.questionnaires.models import Questionnaire
 
 VALUE_PREFIX = "q__"
 COMMENT_PREFIX = "c__"
@@ -34,41 +41,6 @@ def sections_of(definition: dict) -> list[dict]:
 
 def all_questions(definition: dict) -> list[dict]:
     return [q for section in sections_of(definition) for q in section.get("questions", [])]
-
-
-def _matches(value: Any, allowed: list[str]) -> bool:
-    if isinstance(value, list):
-        return any(item in allowed for item in value)
-    return value in allowed
-
-
-def visibility(definition: dict, values: dict[str, Any]) -> dict[str, bool]:
-    """Which questions are asked, given these answers. A question hidden by show_if hides
-    the questions that depend on it too (the controller always comes earlier)."""
-    visible: dict[str, bool] = {}
-    for question in all_questions(definition):
-        show_if = question.get("show_if")
-        if not show_if:
-            visible[question["key"]] = True
-            continue
-        controller = show_if["question"]
-        visible[question["key"]] = visible.get(controller, False) and _matches(
-            values.get(controller), show_if.get("in", [])
-        )
-    return visible
-
-
-def answer_label(question: dict, value: Any) -> str:
-    """The answer in words, for the review page."""
-    if value is None or value == "" or value == []:
-        return ""
-    options = {o["key"]: o["label"] for o in question.get("options") or []}
-    if isinstance(value, list):
-        return "; ".join(options.get(v, str(v)) for v in value)
-    if options:
-        return options.get(value, str(value))
-    unit = (question.get("number") or {}).get("unit")
-    return f"{value} {unit}" if unit else str(value)
 
 
 @dataclass
@@ -159,8 +131,6 @@ class QuestionView:
 
     @property
     def show_if_json(self) -> str:
-        import json
-
         return json.dumps((self.show_if or {}).get("in", []))
 
     @property
@@ -170,13 +140,9 @@ class QuestionView:
             return ""
         return str(value)
 
-    @property
-    def label(self) -> str:
-        return answer_label(self.question, self.value)
-
 
 def section_views(
-    definition: dict,
+    questionnaire: Questionnaire,
     section_key: str,
     *,
     values: dict[str, Any],
@@ -190,8 +156,8 @@ def section_views(
     merged with them, exactly as the browser script recomputes it."""
     errors = errors or {}
     evidence = evidence or {}
-    shown = visibility(definition, {**saved_values, **values})
-    section = next(s for s in sections_of(definition) if s["key"] == section_key)
+    shown = compiled_questionnaire(questionnaire).visible({**saved_values, **values})
+    section = next(s for s in sections_of(questionnaire.definition) if s["key"] == section_key)
     return [
         QuestionView(
             question=q,
@@ -200,20 +166,39 @@ def section_views(
             comment=comments.get(q["key"], ""),
             errors=errors.get(q["key"], []),
             evidence=evidence.get(q["key"], []),
-            visible=shown.get(q["key"], True),
+            visible=q["key"] in shown,
             answered=saved_values.get(q["key"]) not in (None, "", []),
         )
         for q in section.get("questions", [])
     ]
 
 
-def progress(definition: dict, saved_values: dict[str, Any]) -> dict:
+def controller_values(
+    compiled: CompiledQuestionnaire, section: dict, saved_values: dict[str, Any]
+) -> dict[str, Any]:
+    """The answers to controlling questions outside this section, for the browser's show_if.
+
+    A controller that is itself hidden counts as unanswered (None), so the browser hides its
+    dependents here as the server does; controllers on the page it follows live.
+    """
+    here = {q["key"] for q in section.get("questions", [])}
+    shown = compiled.visible(saved_values)
+    return {
+        key: saved_values.get(key) if key in shown else None
+        for key in (
+            q["show_if"]["question"] for q in section.get("questions", []) if q.get("show_if")
+        )
+        if key not in here
+    }
+
+
+def progress(questionnaire: Questionnaire, saved_values: dict[str, Any]) -> dict:
     """Answered visible questions per section and overall, for the progress bar."""
-    shown = visibility(definition, saved_values)
+    shown = compiled_questionnaire(questionnaire).visible(saved_values)
     per_section = []
     total = answered = 0
-    for section in sections_of(definition):
-        keys = [q["key"] for q in section.get("questions", []) if shown.get(q["key"])]
+    for section in sections_of(questionnaire.definition):
+        keys = [q["key"] for q in section.get("questions", []) if q["key"] in shown]
         done = sum(1 for k in keys if saved_values.get(k) not in (None, "", []))
         per_section.append(
             {"key": section["key"], "title": section["title"], "total": len(keys), "done": done}

@@ -100,7 +100,7 @@ def respond_start(request, link):
         {
             "link": link,
             "assessment": assessment,
-            "progress": progress(assessment.questionnaire.definition, values),
+            "progress": progress(assessment.questionnaire, values),
             "editable": assessment.status in AssessmentStatus.EDITABLE,
             "url_for": _urls(request.resolver_match.kwargs["token"]),
             "first_url": _urls(request.resolver_match.kwargs["token"])(

@@ -16,14 +16,13 @@ from django.shortcuts import redirect, render
 from governance.assessments import selectors, services
 from governance.assessments.forms import (
     EVIDENCE_PREFIX,
-    answer_label,
+    controller_values,
     errors_by_question,
     html_id,
     parse_section,
     progress,
     section_views,
     sections_of,
-    visibility,
 )
 from governance.assessments.models import AssessmentStatus
 from governance.errors import AnswersInvalid, StateConflict
@@ -122,7 +121,7 @@ def section_page(
     for item in assessment.evidence.all():
         evidence.setdefault(item.question_key, []).append(item)
     questions = section_views(
-        definition,
+        assessment.questionnaire,
         section_key,
         values=values,
         comments=comments,
@@ -132,19 +131,15 @@ def section_page(
     )
     # Answers to controlling questions in other sections, so the browser can apply show_if
     # for questions whose controller is not on this page.
-    here = {q["key"] for q in section.get("questions", [])}
-    outside = {
-        q["show_if"]["question"]: saved_values.get(q["show_if"]["question"])
-        for q in section.get("questions", [])
-        if q.get("show_if") and q["show_if"]["question"] not in here
-    }
+    compiled = selectors.compiled_questionnaire(assessment.questionnaire)
+    outside = controller_values(compiled, section, saved_values)
     context = {
         "assessment": assessment,
         "section": section,
         "sections": sections,
         "index": index,
         "questions": questions,
-        "progress": progress(definition, saved_values),
+        "progress": progress(assessment.questionnaire, saved_values),
         "errors": errors,
         "general_errors": general,
         "error_count": sum(1 for q in questions if q.errors),
@@ -164,15 +159,15 @@ def section_page(
 def review_context(assessment, *, problems=None) -> dict:
     """Every visible question with its answer, and the problems that block submission."""
     definition = assessment.questionnaire.definition
+    compiled = selectors.compiled_questionnaire(assessment.questionnaire)
     values, comments = saved_answers(assessment)
     if problems is None:
-        compiled = selectors.compiled_questionnaire(assessment.questionnaire)
         problems = [
             {"question": p.question, "message": p.message}
             for p in validate_answers(compiled, values, complete=True)
         ]
     problem_map, general = errors_by_question(problems)
-    shown = visibility(definition, values)
+    shown = compiled.visible(values)
     sections = []
     for section in sections_of(definition):
         rows = [
@@ -181,12 +176,12 @@ def review_context(assessment, *, problems=None) -> dict:
                 "anchor": html_id(q["key"]),
                 "text": q["text"],
                 "required": q.get("required", True),
-                "answer": answer_label(q, values.get(q["key"])),
+                "answer": compiled.answer_label(q["key"], values.get(q["key"])),
                 "comment": comments.get(q["key"], ""),
                 "problems": problem_map.get(q["key"], []),
             }
             for q in section.get("questions", [])
-            if shown.get(q["key"])
+            if q["key"] in shown
         ]
         sections.append(
             {
@@ -200,6 +195,6 @@ def review_context(assessment, *, problems=None) -> dict:
         "review_sections": sections,
         "problem_count": sum(len(v) for v in problem_map.values()) + len(general),
         "general_problems": general,
-        "progress": progress(definition, values),
+        "progress": progress(assessment.questionnaire, values),
         "answer_values": values,
     }

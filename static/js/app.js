@@ -38,7 +38,10 @@
 
     function valueOf(key) {
       var block = byKey[key];
+      // A controller on another page: its stored answer, or null when the server's show_if
+      // rule hides it, so its dependents are hidden here too.
       if (!block) return outside[key];
+      // A hidden question counts as unanswered: its dependents are hidden with it.
       if (block.hidden) return undefined;
       var checked = block.querySelectorAll("input:checked");
       if (block.dataset.type === "multiple_choice") {

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from governance.assessments.forms import VALUE_PREFIX, all_questions, visibility
+from governance.assessments.forms import VALUE_PREFIX, all_questions
 from governance.questionnaires.services import LIBRARY_DIR, questionnaire_load_file
+from governance.scoring import compile_questionnaire
 
 QUICK_SCREEN = "ai-vendor-quick-screen.yaml"
 
@@ -82,8 +83,9 @@ def first_option_answers(definition: dict) -> dict:
     """A complete answer set: the first option of every visible choice question, 0 for
     numbers, a fixed date, some text."""
     values: dict = {}
+    compiled = compile_questionnaire(definition)
     for question in all_questions(definition):
-        if not visibility(definition, values).get(question["key"]):
+        if question["key"] not in compiled.visible(values):
             continue
         qtype = question["type"]
         if qtype in ("single_choice", "yes_no"):
@@ -119,3 +121,45 @@ def answer_all(assessment, *, actor=None, actor_label=None) -> None:
         answers=[{"question": k, "value": v} for k, v in values.items()],
         actor_label=actor_label,
     )
+
+
+def chained_assessment(people):
+    """Two sections: a gate and its follow-up on the first, the follow-up's own follow-up on
+    the second. The stored follow-up answer predates closing the gate."""
+    from governance.assessments.models import Answer
+    from governance.assessments.services import assessment_create
+    from governance.questionnaires.services import questionnaire_publish_definition
+    from governance.vendors.services import vendor_create
+    from tests.scoring.factories import choice, definition, yes_no
+
+    data = definition(
+        yes_no("privacy.gate", specials=False),
+        choice("privacy.child", show_if=("privacy.gate", ["yes"])),
+        key="chained-test",
+    )
+    data["sections"].append(
+        {
+            "key": "later",
+            "title": "Later",
+            "questions": [choice("privacy.grandchild", show_if=("privacy.child", ["high"]))],
+        }
+    )
+    questionnaire = questionnaire_publish_definition(data=data, source="test").questionnaire
+    vendor = vendor_create(
+        actor=people.admin,
+        organisation_id=people.org.pk,
+        data={"name": "Chained Co", "headquarters_country": "GB"},
+    )
+    assessment = assessment_create(
+        actor=people.assessor,
+        organisation_id=people.org.pk,
+        vendor=vendor,
+        questionnaire=questionnaire,
+    )
+    Answer.objects.bulk_create(
+        [
+            Answer(assessment=assessment, question_key="privacy.gate", value="no"),
+            Answer(assessment=assessment, question_key="privacy.child", value="high"),
+        ]
+    )
+    return assessment

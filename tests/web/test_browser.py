@@ -252,6 +252,19 @@ def test_conditional_questions_follow_the_answers(live_server, people, new_page)
     assert stored == {"privacy.leaves": "no"}
 
 
+def test_a_question_stays_hidden_when_its_controller_is_hidden_on_an_earlier_page(
+    live_server, people, new_page
+):
+    from tests.web.fixtures import chained_assessment
+
+    assessment = chained_assessment(people)
+    page = new_page()
+    log_in(page, live_server, people.assessor, people.password)
+    page.goto(f"{live_server.url}/assessments/{assessment.pk}/answer/later/")
+    page.wait_for_selector("form[data-wizard]")
+    assert page.locator('[data-question="privacy.grandchild"]').is_hidden()
+
+
 def test_the_vendor_answers_through_a_respondent_link(
     live_server, people, assessment, new_page, artifacts_dir
 ):

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from governance.assessments.forms import VALUE_PREFIX
 from governance.assessments.models import Answer, Assessment
-from tests.web.fixtures import answer_all, first_option_answers, section_post
+from tests.web.fixtures import answer_all, chained_assessment, first_option_answers, section_post
 
 
 def sections(assessment):
@@ -327,3 +327,15 @@ def test_a_decided_assessment_is_reopened_as_a_new_revision(client, people, scor
     assert response["Location"] == reverse("assessments:answer", args=[revision.pk])
     assert revision.revision == 2
     assert revision.answers.count() == scored.answers.count()
+
+
+def test_a_controller_hidden_on_an_earlier_page_hides_its_dependents_in_the_browser_data(
+    writer, people
+):
+    assessment = chained_assessment(people)
+    response = writer.get(url(assessment, sections(assessment)[1]))
+    assert response.status_code == 200
+    # The browser applies show_if with these values: a hidden controller counts as unanswered.
+    assert response.context["outside_values"] == {"privacy.child": None}
+    (grandchild,) = response.context["questions"]
+    assert not grandchild.visible

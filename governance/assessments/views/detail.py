@@ -122,7 +122,7 @@ def _detail(request, assessment, *, decision_form=None, status=200):
     }
     if assessment.status in AssessmentStatus.EDITABLE:
         values, _ = saved_answers(assessment)
-        context["progress"] = progress(assessment.questionnaire.definition, values)
+        context["progress"] = progress(assessment.questionnaire, values)
     if result is not None:
         outcome = result.outcome or {}
         thresholds = tuple(

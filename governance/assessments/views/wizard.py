@@ -92,9 +92,8 @@ def assessment_list(request):
 def assessment_answer(request, pk):
     """Open the wizard at the first section that still has unanswered questions."""
     assessment = _assessment(request, pk)
-    definition = assessment.questionnaire.definition
     values, _ = saved_answers(assessment)
-    for section in progress(definition, values)["sections"]:
+    for section in progress(assessment.questionnaire, values)["sections"]:
         if section["done"] < section["total"]:
             return redirect("assessments:section", pk=pk, section=section["key"])
     return redirect("assessments:review", pk=pk)
