@@ -31,11 +31,14 @@ from .structures import (
     SPECIAL_NONE,
     SPECIAL_UNKNOWN,
     Band,
+    BandLookup,
     CompiledQuestion,
     CompiledQuestionnaire,
     DefinitionError,
     FindingTemplate,
     Option,
+    PlanEntry,
+    SelectionLookup,
     finding_severity,
 )
 
@@ -287,39 +290,45 @@ def compile_question(raw: Mapping[str, Any]) -> CompiledQuestion:
     return question
 
 
-def _plan_entry(q: CompiledQuestion, rank: int) -> tuple[Any, ...]:
-    """The engine's view of one question, as a flat tuple (unpacked once per question)."""
+def _plan_entry(q: CompiledQuestion, rank: int) -> PlanEntry:
+    """The engine's view of one question (see PlanEntry)."""
+    # Lookups are stored as plain tuples, unpacked by the engine (see PlanEntry).
+    lookup: Any
     if q.kind == KIND_CHOICE:
-        lookup: Any = dict(q.option_map)
+        lookup = dict(q.option_map)
     elif q.kind == KIND_MULTI:
-        # Options by key, and a memo of what the engine derives from each selection (the
-        # engine fills it; see explain.selection).
-        lookup = (dict(q.option_map), {})
+        lookup = tuple(SelectionLookup(dict(q.option_map), {}))
     elif q.kind in (KIND_NUMBER, KIND_DATE):
-        lookup = (
-            tuple(math.inf if b.max is None else b.max for b in q.bands),
-            q.bands,
-            -math.inf if q.number_min is None else q.number_min,
-            math.inf if q.number_max is None else q.number_max,
+        lookup = tuple(
+            BandLookup(
+                limits=tuple(math.inf if b.max is None else b.max for b in q.bands),
+                bands=q.bands,
+                low=-math.inf if q.number_min is None else q.number_min,
+                high=math.inf if q.number_max is None else q.number_max,
+            )
         )
     else:
         lookup = None
     recommendation = "Obtain evidence from the vendor and answer the question."
     if q.evidence:
         recommendation += f" Evidence to request: {'; '.join(q.evidence)}."
-    unknown_fields = (f"{q.key}:unknown", q.key, q.domain, f"Unanswered: {q.text}", recommendation)
-    return (
-        q,
-        q.key,
-        q.kind,
-        DOMAIN_INDEX[q.domain],
-        q.weight,
-        q.required,
-        lookup,
-        # Answers are hashed in key order: the JSON prefix and the sorted position.
-        _json_str(q.key) + ":",
-        rank,
-        unknown_fields,
+    return PlanEntry(
+        question=q,
+        key=q.key,
+        kind=q.kind,
+        domain=DOMAIN_INDEX[q.domain],
+        weight=q.weight,
+        required=q.required,
+        lookup=lookup,
+        key_json=_json_str(q.key) + ":",
+        rank=rank,
+        unknown_fields=(
+            f"{q.key}:unknown",
+            q.key,
+            q.domain,
+            f"Unanswered: {q.text}",
+            recommendation,
+        ),
     )
 
 
@@ -400,7 +409,7 @@ def compile_questionnaire(
         questions=tuple(questions),
         by_key=MappingProxyType(by_key),
         domain_question_counts=tuple(counts),
-        plan=tuple(_plan_entry(q, ranks[q.key]) for q in questions),
+        plan=tuple(tuple(_plan_entry(q, ranks[q.key])) for q in questions),
         reference_json=canonical_json(
             {"key": key, "version": version, "content_hash": content_hash}
         ),

@@ -12,7 +12,7 @@ from typing import Any
 
 from .domains import DOMAIN_INDEX, FINDING_SEVERITY
 from .outcome import Driver, Finding, Knockout
-from .structures import CompiledQuestion, finding_severity
+from .structures import CompiledQuestion, SelectionLookup, finding_severity
 
 _tuple_new = tuple.__new__
 _overall_contribution = itemgetter(9)
@@ -25,7 +25,7 @@ SELECTION_MEMO_SIZE = 256
 
 def selection(
     q: CompiledQuestion,
-    look: tuple[dict[str, Any], dict[tuple[str, ...], Any]],
+    look: SelectionLookup,
     key_json: str,
     keys: list[str],
 ) -> tuple[Any, ...]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from .outcome import Knockout
 
@@ -136,6 +136,44 @@ class CompiledQuestion:
         return option.label if option is not None else str(value)
 
 
+class BandLookup(NamedTuple):
+    """How the engine places a number or a date age: `bands[bisect_left(limits, value)]`."""
+
+    limits: tuple[float, ...]  # each band's upper limit, inf for the last
+    bands: tuple[Band, ...]
+    low: float  # the number's min (-inf without one)
+    high: float  # the number's max (inf without one)
+
+
+class SelectionLookup(NamedTuple):
+    """A multiple-choice question's options by key, and the memo of what the engine derives
+    from each selection (filled by explain.selection)."""
+
+    options: dict[str, Option]
+    memo: dict[tuple[str, ...], tuple[Any, ...]]
+
+
+class PlanEntry(NamedTuple):
+    """The engine's view of one question, built once by compile._plan_entry and stored as a
+    plain tuple with these fields in this order, which the engine's hot loop unpacks
+    (`PlanEntry(*entry)` reads one by name). Plain because Python 3.11 unpacks and indexes
+    an exact tuple several times faster than a NamedTuple's fields, on every question of
+    every call."""
+
+    question: CompiledQuestion
+    key: str
+    kind: int
+    domain: int  # index in DOMAIN_KEYS
+    weight: int | float
+    required: bool
+    # By kind: options by key (choice), SelectionLookup (multiple choice), BandLookup
+    # (number, date), None (text); the named ones as plain tuples, like the entry itself.
+    lookup: Any
+    key_json: str  # the key as a JSON string followed by ":", for the hashed answers
+    rank: int  # the key's position in sorted order: answers are hashed in key order
+    unknown_fields: tuple[str, str, str, str, str]  # the "don't know" finding's fields
+
+
 @dataclass(frozen=True, slots=True)
 class CompiledQuestionnaire:
     key: str
@@ -146,7 +184,7 @@ class CompiledQuestionnaire:
     by_key: Mapping[str, CompiledQuestion]
     # Number of questions (of any type) per domain, in DOMAINS order.
     domain_question_counts: tuple[int, ...]
-    # Flat per-question tuples for the engine's hot loop; see compile._plan_entry.
+    # The engine's per-question view (PlanEntry fields as plain tuples), in questionnaire order.
     plan: tuple[tuple[Any, ...], ...] = field(repr=False, compare=False)
     # Canonical JSON of {"key", "version", "content_hash"} for the input document.
     reference_json: str = field(repr=False, compare=False, default="")

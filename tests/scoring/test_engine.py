@@ -545,3 +545,40 @@ def test_floats_are_rounded_to_two_decimals():
     )
     data = out.to_dict()
     assert data["overall"] == 17.14 and data["domains"]["privacy"]["score"] == 17.14
+
+
+def test_the_engine_plan_holds_each_question_in_plan_entry_field_order():
+    """The engine unpacks plan entries positionally in PlanEntry's field order; this pins
+    what compile puts in each position."""
+    from governance.scoring.domains import DOMAIN_INDEX
+    from governance.scoring.structures import BandLookup, PlanEntry, SelectionLookup
+
+    c = f.compiled(
+        f.choice("privacy.a", required=False),
+        f.multi("security.m", "security", weight=3),
+        f.number("lock_in.n", "lock_in"),
+        f.text("privacy.t"),
+    )
+    entries = [PlanEntry(*entry) for entry in c.plan]
+    assert [e.question for e in entries] == list(c.questions)
+    for entry, q in zip(entries, c.questions, strict=True):
+        assert (entry.key, entry.kind, entry.weight, entry.required) == (
+            q.key,
+            q.kind,
+            q.weight,
+            q.required,
+        )
+        assert entry.domain == DOMAIN_INDEX[q.domain]
+        assert entry.key_json == f'"{q.key}":'
+    assert [e.rank for e in entries] == [1, 3, 0, 2]  # positions in sorted key order
+    assert entries[0].lookup == dict(c.by_key["privacy.a"].option_map)
+    assert SelectionLookup(*entries[1].lookup).options == dict(c.by_key["security.m"].option_map)
+    band = BandLookup(*entries[2].lookup)
+    assert (band.limits, band.low, band.high) == ((30, 90, float("inf")), 0, 3650)
+    assert entries[3].lookup is None
+    assert entries[0].unknown_fields[:4] == (
+        "privacy.a:unknown",
+        "privacy.a",
+        "privacy",
+        "Unanswered: Question privacy.a?",
+    )
