@@ -9,13 +9,11 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from governance.accounts.tenancy import organisation_ids
 from governance.scoring import CompiledQuestionnaire, compile_questionnaire
-from governance.scoring.domains import RATING_RANK
 
 from .models import Answer, Assessment, Evidence, Finding, ScoreResult, ScoringPolicy
 
@@ -26,39 +24,6 @@ def assessment_list(*, user, organisation_id: int | None = None) -> QuerySet[Ass
     )
     if organisation_id is not None:
         qs = qs.filter(organisation_id=organisation_id)
-    return qs
-
-
-def vendors_with_rating(*, user, organisation_id: int | None = None, ranked: bool = False):
-    """The user's vendors annotated with `rating`, the rating of the most recently scored
-    assessment: one correlated subquery in the same SELECT, never a query per row.
-
-    With `ranked`, also `rating_rank` (1 low … 4 critical, 0 unrated) for sorting by
-    severity. It is its own subquery, with the CASE inside it: a CASE over the `rating`
-    annotation would repeat that subquery once per WHEN.
-    """
-    from governance.vendors.selectors import vendor_list
-
-    latest = Assessment.objects.filter(vendor=OuterRef("pk"), latest_result__isnull=False).order_by(
-        "-latest_result__created_at", "-latest_result_id"
-    )
-    qs = vendor_list(user=user, organisation_id=organisation_id).annotate(
-        rating=Subquery(latest.values("latest_result__rating")[:1])
-    )
-    if ranked:
-        rank = Case(
-            *[
-                # Ratings sort by severity, not alphabetically ("moderate" > "low" > "high"
-                # as text); one above the vocabulary's rank, so 0 is left for "not rated".
-                When(latest_result__rating=key, then=Value(rank + 1))
-                for key, rank in RATING_RANK.items()
-            ],
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-        qs = qs.annotate(
-            rating_rank=Coalesce(Subquery(latest.annotate(rank=rank).values("rank")[:1]), Value(0))
-        )
     return qs
 
 

@@ -4,34 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from governance.accounts.tenancy import Capability, can
+from governance.accounts.tenancy import Capability
 from governance.errors import StateConflict
-from governance.vendors.views import render_vendor_detail, vendor_for_request
+from governance.vendors.detail import render_vendor_detail, vendor_for_request
 from governance.web.access import apply_validation_error, get_or_404, page
 
 from . import selectors, services
 from .forms import DispositionForm
-
-HISTORY = 5
-
-
-def screening_context(request, vendor) -> dict:
-    """What the vendor page shows of screening: the latest outcome and a few before it."""
-    screenings = list(selectors.screening_list(user=request.user, vendor_id=vendor.pk)[:HISTORY])
-    latest = screenings[0] if screenings else None
-    return {
-        "screening": latest,
-        "earlier_screenings": screenings[1:],
-        "watchlist": services.current_watchlist(),
-        "can_dispose": latest is not None
-        and latest.status == "potential_match"
-        and can(request.user, Capability.DECIDE, vendor.organisation_id),
-        "disposition_form": DispositionForm(prefix="screening"),
-    }
 
 
 def _back(vendor):
@@ -40,7 +24,7 @@ def _back(vendor):
 
 @require_POST
 @page(Capability.EDIT)
-def screen(request, pk):
+def screen(request: HttpRequest, pk) -> HttpResponse:
     vendor = vendor_for_request(request, pk)
     try:
         screening = services.vendor_screen(actor=request.user, vendor=vendor)
@@ -60,7 +44,7 @@ def screen(request, pk):
 
 @require_POST
 @page(Capability.DECIDE)
-def dispose(request, pk, screening_pk):
+def dispose(request: HttpRequest, pk, screening_pk) -> HttpResponse:
     vendor = vendor_for_request(request, pk)
     screening = get_or_404(
         lambda **kw: selectors.screening_list(user=request.user, vendor_id=vendor.pk).get(**kw),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import django_filters
 from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
@@ -16,16 +17,15 @@ from governance.api.caching import CachedListMixin
 from governance.api.filters import IdFilter
 from governance.api.mixins import ApiViewSet, ScopedRelatedField, organisation_for_write
 from governance.assessments.models import Rating
-from governance.assessments.selectors import vendors_with_rating
 
 from . import selectors, services
+from .filters import VendorFilterSet
 from .models import (
     Contact,
     DataCategory,
     Offering,
     UseCase,
     Vendor,
-    VendorStatus,
 )
 
 # --------------------------------------------------------------------------- vendors
@@ -120,19 +120,6 @@ class VendorSerializer(serializers.ModelSerializer):
         }
 
 
-class VendorFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=VendorStatus.choices)
-    country = django_filters.CharFilter(
-        field_name="headquarters_country", lookup_expr="iexact", max_length=2
-    )
-    rating = django_filters.ChoiceFilter(choices=Rating.choices, field_name="rating")
-    organisation = IdFilter(field_name="organisation_id")
-
-    class Meta:
-        model = Vendor
-        fields = ["status", "country", "rating", "organisation"]
-
-
 def _service_data(serializer) -> dict:
     data = dict(serializer.validated_data)
     data.pop("organisation_id", None)
@@ -156,23 +143,13 @@ class VendorViewSet(
     ApiViewSet,
 ):
     serializer_class = VendorSerializer
-    filterset_class = VendorFilter
-    search_fields = ["name", "legal_name"]
-    ordering_fields = [
-        "name",
-        "status",
-        "headquarters_country",
-        "rating",
-        "created_at",
-        "updated_at",
-    ]
-    ordering = ["name", "id"]
-    ordering_aliases = {"rating": "rating_rank"}
+    # The page's FilterSet: search and sort are its filters, so the same query string lists
+    # the same vendors here and on the vendor page.
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = VendorFilterSet
 
     def get_queryset(self):
-        # The severity rank costs a second subquery: only pay for it when sorting by it.
-        ordering = self.request.query_params.get("ordering", "")
-        return vendors_with_rating(user=self.request.user, ranked="rating" in ordering)
+        return selectors.vendors_with_rating(user=self.request.user)
 
     def create(self, request):
         form = self.get_serializer(data=request.data)

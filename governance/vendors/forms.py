@@ -4,16 +4,13 @@ write, and their errors are put back on the form next to the fields."""
 from __future__ import annotations
 
 from django import forms
-from django_countries import countries
 
 from .models import (
     Contact,
     DataCategory,
     Offering,
-    OwnershipType,
     UseCase,
     Vendor,
-    VendorStatus,
 )
 from .services import CONTACT_FIELDS, OFFERING_FIELDS, USE_CASE_FIELDS, VENDOR_FIELDS
 
@@ -123,59 +120,3 @@ class ContactForm(ServiceModelForm):
     class Meta:
         model = Contact
         fields = CONTACT_FIELDS
-
-
-class VendorFilterForm(forms.Form):
-    """The vendor table's search, filters and sort; invalid values are simply ignored."""
-
-    q = forms.CharField(label="Search", required=False, max_length=200)
-    status = forms.ChoiceField(
-        label="Status", required=False, choices=[("", "Any status"), *VendorStatus.choices]
-    )
-    ownership = forms.ChoiceField(
-        label="Ownership", required=False, choices=[("", "Any ownership"), *OwnershipType.choices]
-    )
-    country = forms.ChoiceField(label="Country", required=False)
-    rating = forms.ChoiceField(
-        label="Rating",
-        required=False,
-        choices=[
-            ("", "Any rating"),
-            ("low", "Low"),
-            ("moderate", "Moderate"),
-            ("high", "High"),
-            ("critical", "Critical"),
-            ("none", "Not yet rated"),
-        ],
-    )
-    sort = forms.ChoiceField(
-        label="Sort by",
-        required=False,
-        choices=[
-            ("name", "Name A–Z"),
-            ("-name", "Name Z–A"),
-            ("-rating", "Highest risk first"),
-            ("rating", "Lowest risk first"),
-            ("country", "Country"),
-            ("status", "Status"),
-            ("-updated", "Recently updated"),
-        ],
-    )
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "Any country"), *countries]
-
-    def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        data = self.cleaned_data
-        return {
-            "search": data["q"].strip(),
-            "status": data["status"],
-            "ownership": data["ownership"],
-            "country": data["country"],
-            "rating": data["rating"],
-            "sort": data["sort"] or "name",
-        }

@@ -7,37 +7,30 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms.models import model_to_dict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from governance.accounts.tenancy import Capability
-from governance.assessments.models import Assessment
-from governance.web import charts
 from governance.web.access import apply_validation_error, get_or_404, page
-from governance.web.selectors import vendor_results, vendor_table
 
 from . import selectors, services
-from .forms import ContactForm, OfferingForm, UseCaseForm, VendorFilterForm, VendorForm
+from .detail import render_vendor_detail, vendor_for_request
+from .filters import VendorFilterSet
+from .forms import ContactForm, OfferingForm, UseCaseForm, VendorForm
 
 PAGE_SIZE = 25
 
 
-def vendor_for_request(request, pk):
-    """The vendor of the active organisation, or a 404."""
-    return get_or_404(
-        lambda **kw: selectors.vendor_list(
-            user=request.user, organisation_id=request.organisation_id
-        ).get(**kw),
-        pk=pk,
-    )
-
-
 @page()
-def vendor_list(request):
-    filter_form = VendorFilterForm(request.GET or None)
-    filters = filter_form.filters() if request.GET else {}
-    qs = vendor_table(user=request.user, organisation_id=request.organisation_id, **filters)
-    paginator = Paginator(qs, PAGE_SIZE)
+def vendor_list(request: HttpRequest) -> HttpResponse:
+    # The API's vendor FilterSet: a query string lists the same vendors here and there.
+    # A value it cannot read is shown as the field's error and left out of the filters.
+    filterset = VendorFilterSet(
+        request.GET,
+        queryset=selectors.vendor_table(user=request.user, organisation_id=request.organisation_id),
+    )
+    paginator = Paginator(filterset.qs, PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -45,17 +38,17 @@ def vendor_list(request):
         request,
         "vendors/list.html",
         {
-            "filter_form": filter_form,
+            "filter_form": filterset.form,
             "page_obj": page_obj,
             "vendors": page_obj.object_list,
             "query": query.urlencode(),
-            "filtered": any(v for k, v in filters.items() if k != "sort"),
+            "filtered": filterset.filtered,
         },
     )
 
 
 @page(Capability.EDIT)
-def vendor_create(request):
+def vendor_create(request: HttpRequest) -> HttpResponse:
     form = VendorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -73,7 +66,7 @@ def vendor_create(request):
 
 
 @page(Capability.EDIT)
-def vendor_edit(request, pk):
+def vendor_edit(request: HttpRequest, pk) -> HttpResponse:
     vendor = vendor_for_request(request, pk)
     initial = model_to_dict(vendor, fields=services.VENDOR_FIELDS)
     form = VendorForm(request.POST or None, initial=initial)
@@ -89,36 +82,8 @@ def vendor_edit(request, pk):
 
 
 @page()
-def vendor_detail(request, pk):
+def vendor_detail(request: HttpRequest, pk) -> HttpResponse:
     return render_vendor_detail(request, vendor_for_request(request, pk))
-
-
-def render_vendor_detail(request, vendor, *, status: int = 200, **extra):
-    """The vendor page; the screening views re-render it with a form's errors."""
-    from governance.screening.views import screening_context
-
-    offerings = selectors.offering_list(user=request.user, vendor_id=vendor.pk)
-    use_cases = selectors.use_case_list(user=request.user, vendor_id=vendor.pk)
-    contacts = selectors.contact_list(user=request.user, vendor_id=vendor.pk)
-    assessments = (
-        Assessment.objects.for_user(request.user)
-        .filter(vendor=vendor)
-        .select_related("offering", "use_case", "questionnaire", "latest_result")
-        .order_by("-created_at")
-    )
-    results = vendor_results(vendor=vendor)
-    context = {
-        "vendor": vendor,
-        "offerings": offerings,
-        "use_cases": use_cases,
-        "contacts": contacts,
-        "assessments": assessments,
-        "trend": charts.trend(results),
-        "contact_form": ContactForm(prefix="contact"),
-        **screening_context(request, vendor),
-        **extra,
-    }
-    return render(request, "vendors/detail.html", context, status=status)
 
 
 def _child_form(request, *, vendor, form, template, create, title, success):

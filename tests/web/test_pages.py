@@ -32,7 +32,7 @@ def page_urls(vendor, assessment):
     return [
         reverse("dashboard"),
         reverse("vendors:list"),
-        reverse("vendors:list") + "?q=mis&status=active&sort=-rating&rating=none",
+        reverse("vendors:list") + "?search=mis&status=active&ordering=-rating&rating=none",
         reverse("vendors:detail", args=[vendor.pk]),
         reverse("assessments:list"),
         reverse("assessments:detail", args=[assessment.pk]),

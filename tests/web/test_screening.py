@@ -251,8 +251,8 @@ def test_the_dashboard_lists_assessments_whose_answers_the_screening_contradicts
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from governance.screening.selectors import answers_contradicted_by_screening
     from governance.screening.services import screening_dispose
-    from governance.web.selectors import _answers_contradicted_by_screening
     from tests.reports.factories import scored_assessment
 
     ours = scored_assessment(people, vendor_name="Mistral AI SAS", decided=False)
@@ -276,7 +276,7 @@ def test_the_dashboard_lists_assessments_whose_answers_the_screening_contradicts
     assert heading in body
     assert "1 answer" in body and "geopolitics.sanctions" in body
     with CaptureQueriesContext(connection) as queries:
-        _answers_contradicted_by_screening(people.org.pk)
+        answers_contradicted_by_screening(organisation_id=people.org.pk)
     assert len(queries) == 3
 
     screening_dispose(

@@ -157,10 +157,10 @@ def test_search_filter_sort_and_pagination(client, people):
     page_one = client.get(reverse("vendors:list"))
     assert len(page_one.context["vendors"]) == 25
     assert page_one.context["page_obj"].paginator.num_pages == 2
-    found = client.get(reverse("vendors:list"), {"q": "vendor 1", "country": "US"})
+    found = client.get(reverse("vendors:list"), {"search": "vendor 1", "country": "US"})
     names = [v.name for v in found.context["vendors"]]
     assert names == ["Vendor 11", "Vendor 13", "Vendor 15", "Vendor 17", "Vendor 19"]
-    desc = client.get(reverse("vendors:list"), {"sort": "-name", "status": "active"})
+    desc = client.get(reverse("vendors:list"), {"ordering": "-name", "status": "active"})
     assert [v.name for v in desc.context["vendors"]] == ["Vendor 01", "Vendor 00"]
     first = client.get(reverse("vendors:list"), {"status": "prospect"})
     assert "?status=prospect&amp;page=2" in first.content.decode()  # links keep the filters
