@@ -19,7 +19,6 @@ from governance.api.serializers import ErrorSerializer
 
 from . import selectors, services
 from .models import Report, ReportKind, ReportStatus
-from .views import download_name
 
 
 class ReportSerializer(serializers.ModelSerializer):
@@ -109,7 +108,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         response = FileResponse(
             report.file.open("rb"),
             as_attachment=True,
-            filename=download_name(report),
+            filename=report.download_name,
             content_type="application/pdf",
         )
         # The PDF is confidential: no shared cache may keep a copy.

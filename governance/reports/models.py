@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.text import slugify
 
 from governance.accounts.tenancy import TenantModel
 from governance.lifecycle import Lifecycle
@@ -103,3 +104,13 @@ class Report(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def download_name(self) -> str:
+        """The PDF's file name when downloaded, from the page or the API."""
+        if self.kind == ReportKind.PORTFOLIO:
+            stem = f"portfolio-report-{self.created_at:%Y-%m-%d}"
+        else:
+            vendor = slugify(self.assessment.vendor.name)[:60] if self.assessment else ""
+            stem = f"assessment-report-{vendor or 'vendor'}-{self.pk}"
+        return f"{stem}.pdf"

@@ -4,20 +4,10 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
-from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from .models import Report, ReportKind, ReportStatus
+from .models import Report, ReportStatus
 from .selectors import report_get
-
-
-def download_name(report: Report) -> str:
-    if report.kind == ReportKind.PORTFOLIO:
-        stem = f"portfolio-report-{report.created_at:%Y-%m-%d}"
-    else:
-        vendor = slugify(report.assessment.vendor.name)[:60] if report.assessment else ""
-        stem = f"assessment-report-{vendor or 'vendor'}-{report.pk}"
-    return f"{stem}.pdf"
 
 
 @login_required
@@ -32,7 +22,7 @@ def report_download(request, pk: int):
     response = FileResponse(
         report.file.open("rb"),
         as_attachment=True,
-        filename=download_name(report),
+        filename=report.download_name,
         content_type="application/pdf",
     )
     # The PDF is confidential: no shared cache may keep a copy.
