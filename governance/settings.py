@@ -288,7 +288,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
-        "governance.api.filters.AliasedOrderingFilter",
+        "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "governance.api.schema.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["governance.api.throttling.TokenRateThrottle"],

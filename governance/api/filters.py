@@ -2,7 +2,6 @@
 
 import django_filters
 from django import forms
-from rest_framework.filters import OrderingFilter
 
 MAX_ID = 2**63 - 1
 
@@ -20,20 +19,3 @@ class IdFilter(django_filters.Filter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
-
-
-class AliasedOrderingFilter(OrderingFilter):
-    """`?ordering=` whose public names may map to other expressions (`view.ordering_aliases`),
-    e.g. `rating` sorting by severity rank rather than by the rating's text."""
-
-    def get_ordering(self, request, queryset, view):
-        ordering = super().get_ordering(request, queryset, view)
-        aliases = getattr(view, "ordering_aliases", None)
-        if not ordering or not aliases:
-            return ordering
-        mapped = []
-        for term in ordering:
-            descending = term.startswith("-")
-            name = aliases.get(term.lstrip("-"), term.lstrip("-"))
-            mapped.append(f"-{name}" if descending else name)
-        return mapped
