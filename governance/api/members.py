@@ -9,7 +9,7 @@ always keeps one admin.
 from __future__ import annotations
 
 import django_filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -23,8 +23,8 @@ from governance.accounts.services import (
 from governance.accounts.tenancy import organisation_ids
 
 from .filters import IdFilter
-from .mixins import ApiViewSet
 from .serializers import ErrorSerializer
+from .viewsets import ServiceDestroyMixin, ServicePartialUpdateMixin
 
 
 class MembershipSerializer(serializers.ModelSerializer):
@@ -51,7 +51,27 @@ class MembershipFilter(django_filters.FilterSet):
 
 
 @extend_schema(tags=["members"])
-class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+@extend_schema_view(
+    partial_update=extend_schema(
+        request=MembershipUpdateSerializer,
+        responses={
+            200: MembershipSerializer,
+            409: OpenApiResponse(ErrorSerializer, description="It would leave no admin."),
+        },
+    ),
+    destroy=extend_schema(
+        responses={
+            204: None,
+            409: OpenApiResponse(ErrorSerializer, description="It would leave no admin."),
+        }
+    ),
+)
+class MembershipViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    ServicePartialUpdateMixin,
+    ServiceDestroyMixin,
+):
     serializer_class = MembershipSerializer
     filterset_class = MembershipFilter
     search_fields = ["user__username"]
@@ -63,31 +83,13 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
             organisation_id__in=organisation_ids(self.request.user)
         ).select_related("user")
 
-    @extend_schema(
-        request=MembershipUpdateSerializer,
-        responses={
-            200: MembershipSerializer,
-            409: OpenApiResponse(ErrorSerializer, description="It would leave no admin."),
-        },
-    )
-    def partial_update(self, request, pk=None):
-        membership = self.get_object()
-        form = MembershipUpdateSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        membership = membership_change_role(
-            actor=request.user, membership=membership, role=form.validated_data["role"]
-        )
-        return Response(MembershipSerializer(membership).data)
+    update_service = membership_change_role
+    update_serializer_class = MembershipUpdateSerializer
+    delete_service = membership_remove
+    service_object = "membership"
 
-    @extend_schema(
-        responses={
-            204: None,
-            409: OpenApiResponse(ErrorSerializer, description="It would leave no admin."),
-        }
-    )
-    def destroy(self, request, pk=None):
-        membership_remove(actor=request.user, membership=self.get_object())
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def update_kwargs(self, data: dict) -> dict:
+        return {"role": data["role"]}
 
     @extend_schema(
         request=None,

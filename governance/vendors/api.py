@@ -10,12 +10,12 @@ import django_filters
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status
-from rest_framework.response import Response
+from rest_framework import mixins, serializers
 
 from governance.api.caching import CachedListMixin
 from governance.api.filters import IdFilter
-from governance.api.mixins import ApiViewSet, ScopedRelatedField, organisation_for_write
+from governance.api.mixins import ScopedRelatedField, organisation_for_write
+from governance.api.viewsets import ServiceCreateMixin, ServiceDestroyMixin, ServiceModelViewSet
 from governance.assessments.models import Rating
 
 from . import selectors, services
@@ -120,12 +120,6 @@ class VendorSerializer(serializers.ModelSerializer):
         }
 
 
-def _service_data(serializer) -> dict:
-    data = dict(serializer.validated_data)
-    data.pop("organisation_id", None)
-    return data
-
-
 @extend_schema(tags=["vendors"])
 @extend_schema_view(
     list=extend_schema(
@@ -136,12 +130,7 @@ def _service_data(serializer) -> dict:
     ),
     create=extend_schema(summary="Create a vendor"),
 )
-class VendorViewSet(
-    CachedListMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    ApiViewSet,
-):
+class VendorViewSet(CachedListMixin, ServiceModelViewSet):
     serializer_class = VendorSerializer
     # The page's FilterSet: search and sort are its filters, so the same query string lists
     # the same vendors here and on the vendor page.
@@ -151,32 +140,19 @@ class VendorViewSet(
     def get_queryset(self):
         return selectors.vendors_with_rating(user=self.request.user)
 
-    def create(self, request):
-        form = self.get_serializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        organisation_id = organisation_for_write(
-            request, form.validated_data.get("organisation_id")
-        )
-        vendor = services.vendor_create(
-            actor=request.user, organisation_id=organisation_id, data=_service_data(form)
-        )
-        vendor.rating = None
-        return Response(self.get_serializer(vendor).data, status=status.HTTP_201_CREATED)
+    create_service = services.vendor_create
+    update_service = services.vendor_update
+    delete_service = services.vendor_delete
+    service_object = "vendor"
 
-    def update(self, request, pk=None, partial=False):
-        vendor = self.get_object()
-        form = self.get_serializer(vendor, data=request.data, partial=partial)
-        form.is_valid(raise_exception=True)
-        vendor = services.vendor_update(actor=request.user, vendor=vendor, data=_service_data(form))
-        return Response(self.get_serializer(vendor).data)
+    def create_kwargs(self, data: dict) -> dict:
+        organisation_id = organisation_for_write(self.request, data.pop("organisation_id", None))
+        return {"organisation_id": organisation_id, "data": data}
 
-    def partial_update(self, request, pk=None):
-        return self.update(request, pk, partial=True)
-
-    @extend_schema(responses={204: None})
-    def destroy(self, request, pk=None):
-        services.vendor_delete(actor=request.user, vendor=self.get_object())
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def update_kwargs(self, data: dict) -> dict:
+        # A vendor stays in its organisation; the field only chooses one on create.
+        data.pop("organisation_id", None)
+        return {"data": data}
 
 
 # --------------------------------------------------------------------------- offerings
@@ -211,7 +187,7 @@ class OfferingFilter(django_filters.FilterSet):
 
 
 @extend_schema(tags=["vendors"])
-class OfferingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class OfferingViewSet(ServiceModelViewSet):
     serializer_class = OfferingSerializer
     filterset_class = OfferingFilter
     search_fields = ["name"]
@@ -226,30 +202,13 @@ class OfferingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
             return OfferingUpdateSerializer
         return OfferingSerializer
 
-    def create(self, request):
-        form = self.get_serializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        data = dict(form.validated_data)
-        vendor = data.pop("vendor")
-        offering = services.offering_create(actor=request.user, vendor=vendor, data=data)
-        return Response(self.get_serializer(offering).data, status=status.HTTP_201_CREATED)
+    create_service = services.offering_create
+    update_service = services.offering_update
+    delete_service = services.offering_delete
+    service_object = "offering"
 
-    def update(self, request, pk=None, partial=False):
-        offering = self.get_object()
-        form = self.get_serializer(offering, data=request.data, partial=partial)
-        form.is_valid(raise_exception=True)
-        offering = services.offering_update(
-            actor=request.user, offering=offering, data=dict(form.validated_data)
-        )
-        return Response(self.get_serializer(offering).data)
-
-    def partial_update(self, request, pk=None):
-        return self.update(request, pk, partial=True)
-
-    @extend_schema(responses={204: None})
-    def destroy(self, request, pk=None):
-        services.offering_delete(actor=request.user, offering=self.get_object())
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def create_kwargs(self, data: dict) -> dict:
+        return {"vendor": data.pop("vendor"), "data": data}
 
 
 # --------------------------------------------------------------------------- use cases
@@ -282,7 +241,7 @@ class UseCaseFilter(django_filters.FilterSet):
 
 
 @extend_schema(tags=["vendors"])
-class UseCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class UseCaseViewSet(ServiceModelViewSet):
     serializer_class = UseCaseSerializer
     filterset_class = UseCaseFilter
     search_fields = ["name"]
@@ -292,33 +251,14 @@ class UseCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSe
     def get_queryset(self):
         return selectors.use_case_list(user=self.request.user)
 
-    def create(self, request):
-        form = self.get_serializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        data = dict(form.validated_data)
-        use_case = services.use_case_create(
-            actor=request.user,
-            organisation_id=data["offering"].vendor.organisation_id,
-            data=data,
-        )
-        return Response(self.get_serializer(use_case).data, status=status.HTTP_201_CREATED)
+    create_service = services.use_case_create
+    update_service = services.use_case_update
+    delete_service = services.use_case_delete
+    service_object = "use_case"
 
-    def update(self, request, pk=None, partial=False):
-        use_case = self.get_object()
-        form = self.get_serializer(use_case, data=request.data, partial=partial)
-        form.is_valid(raise_exception=True)
-        use_case = services.use_case_update(
-            actor=request.user, use_case=use_case, data=dict(form.validated_data)
-        )
-        return Response(self.get_serializer(use_case).data)
-
-    def partial_update(self, request, pk=None):
-        return self.update(request, pk, partial=True)
-
-    @extend_schema(responses={204: None})
-    def destroy(self, request, pk=None):
-        services.use_case_delete(actor=request.user, use_case=self.get_object())
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def create_kwargs(self, data: dict) -> dict:
+        # A use case belongs to the organisation of its offering's vendor.
+        return {"organisation_id": data["offering"].vendor.organisation_id, "data": data}
 
 
 # --------------------------------------------------------------------------- contacts
@@ -341,7 +281,9 @@ class ContactFilter(django_filters.FilterSet):
 
 
 @extend_schema(tags=["vendors"])
-class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class ContactViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceCreateMixin, ServiceDestroyMixin
+):
     serializer_class = ContactSerializer
     filterset_class = ContactFilter
     search_fields = ["name", "email"]
@@ -351,18 +293,12 @@ class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSe
     def get_queryset(self):
         return selectors.contact_list(user=self.request.user).select_related("vendor")
 
-    def create(self, request):
-        form = self.get_serializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        data = dict(form.validated_data)
-        vendor = data.pop("vendor")
-        contact = services.contact_create(actor=request.user, vendor=vendor, data=data)
-        return Response(self.get_serializer(contact).data, status=status.HTTP_201_CREATED)
+    create_service = services.contact_create
+    delete_service = services.contact_delete
+    service_object = "contact"
 
-    @extend_schema(responses={204: None})
-    def destroy(self, request, pk=None):
-        services.contact_delete(actor=request.user, contact=self.get_object())
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def create_kwargs(self, data: dict) -> dict:
+        return {"vendor": data.pop("vendor"), "data": data}
 
 
 def register(router) -> None:
