@@ -6,6 +6,8 @@ pulling in the assessments app.
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from django.core.exceptions import ValidationError
 
 
@@ -25,16 +27,28 @@ class StateConflict(Exception):
         return self.message
 
 
+class AnswerProblem(TypedDict):
+    """One problem with a batch of answers, as AnswersInvalid lists them.
+
+    `index` is the position of the item in the submitted batch, or None when the problem is
+    not tied to one item (e.g. a required question left out, or a body that is not a list).
+    `question` is the item's key, or "" when the item does not name one.
+    """
+
+    index: int | None
+    question: str
+    field: str  # "value", "question" or "comment"
+    message: str
+
+
 class AnswersInvalid(ValidationError):
     """One or more answers are invalid or missing (API: 400).
 
-    `errors` lists every problem, never just the first, so the assessor can fix them all in
-    one go: [{"index": int | None, "question": key, "field": "value" | "question" |
-    "comment", "message": text}]. `index` is the position of the item in the submitted batch,
-    or None when the problem is not tied to one item (e.g. a required question left out).
+    `errors` lists every problem (an AnswerProblem each), never just the first, so the
+    assessor can fix them all in one go.
     """
 
-    def __init__(self, errors: list[dict], message: str | None = None) -> None:
+    def __init__(self, errors: list[AnswerProblem], message: str | None = None) -> None:
         self.errors = [dict(e) for e in errors]
         if message is None:
             count = len(self.errors)

@@ -40,6 +40,14 @@ def test_only_assessors_and_admins_write_answers(people, client_for, draft, role
     assert_conforms(response)
 
 
+@pytest.mark.parametrize("role", ["reviewer", "viewer"])
+def test_a_role_that_may_not_write_is_refused_before_its_batch_is_read(
+    people, client_for, draft, role
+):
+    response = client_for(role).put(url(draft, "answers/"), ["not an object"], format="json")
+    assert response.status_code == 403
+
+
 def test_another_organisations_assessment_is_a_404(people, client_for):
     theirs = factories.assessment(people, people.other_org)
     client = client_for("admin")
@@ -96,6 +104,84 @@ def test_every_bad_answer_is_reported_with_its_position(people, client_for, draf
     assert {(e["index"], e["field"]) for e in errors} >= {(3, "comment"), (4, "question")}
     assert all(set(e) == {"index", "question", "field", "message"} for e in errors)
     assert not Answer.objects.filter(assessment=draft).exists()
+
+
+def test_it_rejects_malformed_items(people, client_for, draft):
+    batch = [
+        "privacy.training",
+        {"value": "no"},
+        {"question": "privacy.training", "value": "no_training", "extra": 1},
+        {"question": "privacy.training", "value": "no_training"},
+        {"question": "cost.pricing", "value": "fixed", "comment": 5},
+    ]
+    response = client_for("assessor").put(url(draft, "answers/"), batch, format="json")
+    assert response.status_code == 400
+    assert [e["index"] for e in response.json()["errors"]] == [0, 1, 2, 3, 4]
+    assert not Answer.objects.exists()
+
+
+def test_shape_errors_are_reported_item_by_item_in_one_body(people, client_for, draft):
+    batch = [
+        "not an object",
+        {"question": 5, "comment": 5},
+        {"question": "privacy.training", "value": "no", "extra": 1, "comment": 7},
+        {"question": "privacy.training", "value": "no", "comment": 7},
+        {"question": "regulatory.notes", "value": "ok", "comment": "x" * 20_001},
+    ]
+    response = client_for("assessor").put(url(draft, "answers/"), batch, format="json")
+    assert response.status_code == 400
+    assert_conforms(response)
+    assert response.json() == {
+        "detail": "6 answers need attention.",
+        "code": "invalid",
+        "errors": [
+            {
+                "index": 0,
+                "question": "",
+                "field": "question",
+                "message": "Each answer must be an object with a question key.",
+            },
+            {
+                "index": 1,
+                "question": "",
+                "field": "question",
+                "message": "Name the question (its key).",
+            },
+            {
+                "index": 2,
+                "question": "privacy.training",
+                "field": "question",
+                "message": "Unknown field(s): extra.",
+            },
+            {
+                "index": 2,
+                "question": "privacy.training",
+                "field": "comment",
+                "message": "The comment must be text.",
+            },
+            {
+                "index": 3,
+                "question": "privacy.training",
+                "field": "question",
+                "message": "Question answered twice in one batch (also item 2).",
+            },
+            {
+                "index": 4,
+                "question": "regulatory.notes",
+                "field": "comment",
+                "message": "The comment must be at most 20,000 characters of text.",
+            },
+        ],
+    }
+
+
+@pytest.mark.parametrize("body", [{}, "text", None, {"question": "privacy.training"}])
+def test_a_body_that_is_not_a_list_is_one_error(people, client_for, draft, body):
+    response = client_for("assessor").put(url(draft, "answers/"), body, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"index": None, "question": "", "field": "question", "message": "Send a list of answers."}
+    ]
 
 
 def test_value_errors_name_the_item(people, client_for, draft):

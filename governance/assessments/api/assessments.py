@@ -11,9 +11,11 @@ from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from governance.accounts.tenancy import Capability, require
 from governance.api.filters import IdFilter
 from governance.api.mixins import ApiViewSet
 from governance.api.serializers import ErrorSerializer
+from governance.errors import AnswersInvalid
 from governance.reports import api as reports_api
 from governance.reports import services as report_services
 from governance.screening import selectors as screening_selectors
@@ -123,8 +125,14 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
             rows = Answer.objects.filter(assessment_id=assessment.pk).order_by("question_key", "id")
             page = self.paginate_queryset(rows)
             return self.get_paginated_response(AnswerSerializer(page, many=True).data)
+        # A role that may not write answers is refused before its batch is judged (a 403,
+        # whatever the body); the service checks the role again as it saves.
+        require(request.user, Capability.EDIT, assessment.organisation_id)
+        batch = AnswerItemSerializer(data=request.data, many=True)
+        if not batch.is_valid():
+            raise AnswersInvalid(batch.problems())
         saved = services.answers_save(
-            actor=request.user, assessment=assessment, answers=request.data
+            actor=request.user, assessment=assessment, answers=batch.validated_data
         )
         return Response(
             {"status": assessment.status, "answers": AnswerSerializer(saved, many=True).data}

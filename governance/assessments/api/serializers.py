@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from rest_framework import serializers
+from rest_framework.settings import api_settings
 
 from governance.api.mixins import ScopedRelatedField
 from governance.api.serializers import AnswerErrorSerializer
+from governance.errors import AnswerProblem
 from governance.questionnaires.models import Questionnaire
 from governance.vendors import selectors as vendor_selectors
 from governance.vendors.models import Offering, UseCase, Vendor
 
 from ..models import Answer, Assessment, AssessmentStatus, Decision, Evidence, ScoreResult
+from ..services import comment_problem
 
 
 class ScoreSummarySerializer(serializers.ModelSerializer):
@@ -113,17 +118,166 @@ class AnswerSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AnswerItemSerializer(serializers.Serializer):
-    """One item of a bulk upsert (documentation only: the service validates every item and
-    reports all problems at once, with their positions)."""
+class AnswerKeyField(serializers.CharField):
+    """A question's key: non-empty text, exactly as sent (a number is not a key, and a key
+    with spaces is reported as unknown by the service rather than trimmed into another)."""
 
-    question = serializers.CharField(help_text="The question's key.")
+    default_error_messages = {"invalid": "Name the question (its key)."}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("trim_whitespace", False)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not data:
+            self.fail("invalid")
+        return data
+
+
+class AnswerCommentField(serializers.CharField):
+    """A comment: text (or null for none) within the limit every answer's comment keeps."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("trim_whitespace", False)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        problem = comment_problem(data)
+        if problem:
+            raise serializers.ValidationError(problem)
+        return data
+
+
+class AnswerBatchSerializer(serializers.ListSerializer):
+    """A bulk upsert: a list of items, each question at most once.
+
+    Its errors are DRF's, one entry per item (empty for a good one); `problems()` lists them
+    in the API's answer error shape, each with its item's position, and all of them at once.
+    """
+
+    default_error_messages = {
+        "not_a_list": "Send a list of answers.",
+        "twice": "Question answered twice in one batch (also item {index}).",
+    }
+
+    def run_validation(self, data=serializers.empty):
+        # Anything but a list, null and an empty body included, is one error for the batch.
+        if not isinstance(data, list):
+            raise serializers.ValidationError(
+                {api_settings.NON_FIELD_ERRORS_KEY: [self.error_messages["not_a_list"]]}
+            )
+        return self.to_internal_value(data)
+
+    def to_internal_value(self, data: list) -> list[dict]:
+        items: list[dict] = []
+        errors: list[dict] = []
+        first: dict[str, int] = {}
+        child = self.child
+        for index, raw in enumerate(data):
+            detail: dict = {}
+            try:
+                item = child.to_internal_value(raw)
+            except serializers.ValidationError as exc:
+                detail = exc.detail
+                key = child.question_key(raw)
+            else:
+                items.append(item)
+                key = item["question"]
+            if key is not None:
+                if key in first:
+                    # A second answer to one question is refused whatever else it says.
+                    twice = self.error_messages["twice"].format(index=first[key])
+                    detail = {"question": [*detail.get("question", []), twice]}
+                else:
+                    first[key] = index
+            errors.append(detail)
+        if any(errors):
+            raise serializers.ValidationError(errors)
+        return items
+
+    def problems(self) -> list[AnswerProblem]:
+        """The errors of an invalid batch, flattened: one AnswerProblem per message."""
+        errors = self.errors
+        if isinstance(errors, dict):  # not a list at all
+            return [
+                AnswerProblem(index=None, question="", field="question", message=str(message))
+                for messages in errors.values()
+                for message in messages
+            ]
+        return [
+            AnswerProblem(
+                index=index,
+                question=self.child.question_key(raw) or "",
+                field=field,
+                message=str(message),
+            )
+            for index, (raw, detail) in enumerate(zip(self.initial_data, errors, strict=True))
+            for field, messages in detail.items()
+            for message in messages
+        ]
+
+
+class AnswerItemSerializer(serializers.Serializer):
+    """One item of a bulk upsert. The whole batch is checked and every problem reported at
+    once, each with its item's position."""
+
+    question = AnswerKeyField(help_text="The question's key.")
     value = serializers.JSONField(
         required=False,
         allow_null=True,
         help_text="Option key, list of keys, number, date or text; null removes the answer.",
     )
-    comment = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    comment = AnswerCommentField(required=False, allow_blank=True, allow_null=True)
+
+    default_error_messages = {
+        "not_an_object": "Each answer must be an object with a question key.",
+        "unknown": "Unknown field(s): {fields}.",
+    }
+
+    class Meta:
+        list_serializer_class = AnswerBatchSerializer
+
+    @cached_property
+    def _bound(self) -> tuple[serializers.Field, serializers.Field, frozenset[str]]:
+        fields = self.fields
+        return fields["question"], fields["comment"], frozenset(fields)
+
+    def question_key(self, data) -> str | None:
+        """The item's question key, or None when it does not name one."""
+        if not isinstance(data, dict):
+            return None
+        try:
+            return self._bound[0].to_internal_value(data.get("question"))
+        except serializers.ValidationError:
+            return None
+
+    def to_internal_value(self, data) -> dict:
+        # Written out rather than DRF's generic field loop, which cost twenty times as much
+        # (3.5 ms for a batch of 100, a tenth of the whole request). The value is any JSON
+        # the parser produced; whether it suits its question is the questionnaire's rule,
+        # which the service checks against the answers as they will be after the save.
+        if not isinstance(data, dict):
+            raise serializers.ValidationError({"question": [self.error_messages["not_an_object"]]})
+        question, comment, names = self._bound
+        try:
+            item = {"question": question.to_internal_value(data.get("question"))}
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError({"question": exc.detail}) from None
+        errors: dict[str, list] = {}
+        unknown = data.keys() - names
+        if unknown:
+            listed = ", ".join(sorted(unknown))
+            errors["question"] = [self.error_messages["unknown"].format(fields=listed)]
+        if "value" in data:
+            item["value"] = data["value"]
+        if "comment" in data:
+            try:
+                item["comment"] = comment.to_internal_value(data["comment"])
+            except serializers.ValidationError as exc:
+                errors["comment"] = exc.detail
+        if errors:
+            raise serializers.ValidationError(errors)
+        return item
 
 
 class AnswersSavedSerializer(serializers.Serializer):

@@ -5,7 +5,7 @@ with its audit event, and hands Celery work over only once that transaction has 
 One module per concept; callers import from here.
 """
 
-from .answers import MAX_COMMENT_LENGTH, answers_save, evidence_add
+from .answers import MAX_COMMENT_LENGTH, AnswerItem, answers_save, comment_problem, evidence_add
 from .common import SubmitOutcome
 from .findings import FINDING_FIELDS, finding_update
 from .lifecycle import (
@@ -21,6 +21,7 @@ from .rescoring import rescore_request
 __all__ = [
     "FINDING_FIELDS",
     "MAX_COMMENT_LENGTH",
+    "AnswerItem",
     "SubmitOutcome",
     "answers_save",
     "assessment_create",
@@ -28,6 +29,7 @@ __all__ = [
     "assessment_reopen",
     "assessment_retry",
     "assessment_submit",
+    "comment_problem",
     "evidence_add",
     "finding_update",
     "policy_current",

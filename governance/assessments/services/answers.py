@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Required, TypedDict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,8 +15,8 @@ from django.utils import timezone
 
 from governance.accounts.audit import audit_record, snapshot
 from governance.bulk import bulk_insert, bulk_update
-from governance.errors import AnswersInvalid
-from governance.scoring import normalise_answer, validate_answers
+from governance.errors import AnswerProblem, AnswersInvalid
+from governance.scoring import CompiledQuestionnaire, normalise_answer, validate_answers
 
 from .. import filetypes
 from ..models import (
@@ -24,92 +27,55 @@ from ..models import (
 )
 from .common import _compiled, _label, _lock_editable, _refresh_caller_copy, _require_writer
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 MAX_COMMENT_LENGTH = 20_000
 
 
-def _item_errors(answers: list) -> tuple[list[dict], dict[str, int]]:
-    """Shape problems of the submitted items, and question key → item index."""
-    errors: list[dict] = []
-    index_of: dict[str, int] = {}
-    if not isinstance(answers, list):
-        return [
-            {
-                "index": None,
-                "question": "",
-                "field": "question",
-                "message": "Send a list of answers.",
-            }
-        ], {}
-    for index, item in enumerate(answers):
-        if not isinstance(item, dict):
-            errors.append(
-                {
-                    "index": index,
-                    "question": "",
-                    "field": "question",
-                    "message": "Each answer must be an object with a question key.",
-                }
-            )
-            continue
-        key = item.get("question")
-        if not isinstance(key, str) or not key:
-            errors.append(
-                {
-                    "index": index,
-                    "question": "",
-                    "field": "question",
-                    "message": "Name the question (its key).",
-                }
-            )
-            continue
-        unknown = sorted(set(item) - {"question", "value", "comment"})
-        if unknown:
-            errors.append(
-                {
-                    "index": index,
-                    "question": key,
-                    "field": "question",
-                    "message": f"Unknown field(s): {', '.join(unknown)}.",
-                }
-            )
-        if key in index_of:
-            errors.append(
-                {
-                    "index": index,
-                    "question": key,
-                    "field": "question",
-                    "message": f"Question answered twice in one batch (also item {index_of[key]}).",
-                }
-            )
-            continue
-        index_of[key] = index
-        comment = item.get("comment", "")
-        if comment is None:
-            comment = ""
-        if not isinstance(comment, str):
-            errors.append(
-                {
-                    "index": index,
-                    "question": key,
-                    "field": "comment",
-                    "message": "The comment must be text.",
-                }
-            )
-        elif len(comment) > MAX_COMMENT_LENGTH or "\x00" in comment:
-            errors.append(
-                {
-                    "index": index,
-                    "question": key,
-                    "field": "comment",
-                    "message": f"The comment must be at most {MAX_COMMENT_LENGTH:,} "
-                    "characters of text.",
-                }
-            )
-    return errors, index_of
+class AnswerItem(TypedDict, total=False):
+    """One item of a batch, its shape already checked (by the API's serializer, or by the
+    form that built it).
+
+    `value` None removes the answer; left out, the stored value stays and only the comment
+    changes. `comment` None or left out keeps the stored comment.
+    """
+
+    question: Required[str]
+    value: object
+    comment: str | None
+
+
+def comment_problem(comment: object) -> str | None:
+    """What is wrong with an answer's comment, or None. The API reports it with the rest of
+    a batch's shape; the service checks it again for the batches the web forms build."""
+    if comment is None:
+        return None
+    if not isinstance(comment, str):
+        return "The comment must be text."
+    if len(comment) > MAX_COMMENT_LENGTH or "\x00" in comment:
+        return f"The comment must be at most {MAX_COMMENT_LENGTH:,} characters of text."
+    return None
+
+
+@dataclass
+class _Changes:
+    """What a batch does to the stored answers, and how the audit event records it."""
+
+    creates: list[Answer] = field(default_factory=list)
+    updates: list[Answer] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    saved: list[Answer] = field(default_factory=list)  # every answer the batch names, as stored
+    before: dict[str, object] = field(default_factory=dict)
+    after: dict[str, object] = field(default_factory=dict)
 
 
 def answers_save(
-    *, actor, assessment: Assessment, answers: list[dict], actor_label: str | None = None
+    *,
+    actor: User | None,
+    assessment: Assessment,
+    answers: Sequence[AnswerItem],
+    actor_label: str | None = None,
 ) -> list[Answer]:
     """Insert, change or remove (value None) many answers at once.
 
@@ -121,131 +87,164 @@ def answers_save(
     """
     _require_writer(actor, actor_label, assessment.organisation_id)
     label = _label(actor, actor_label)
-    shape_errors, index_of = _item_errors(answers)
-    if shape_errors:
-        raise AnswersInvalid(shape_errors)
+    _check_comments(answers)
     with transaction.atomic():
         locked = _lock_editable(
             assessment, "The assessment is {status}; its answers can no longer change."
         )
         compiled = _compiled(locked)
         existing = {a.question_key: a for a in Answer.objects.filter(assessment_id=locked.pk)}
-        merged = {k: a.value for k, a in existing.items() if a.value is not None}
-        comment_only: list[dict] = []
-        for item in answers:
-            key = item["question"]
-            if "value" not in item:
-                if key not in existing:
-                    comment_only.append(
-                        {
-                            "index": index_of[key],
-                            "question": key,
-                            "field": "value",
-                            "message": "Give an answer before adding a comment.",
-                        }
-                    )
-                continue
-            if item["value"] is None:
-                merged.pop(key, None)
-            else:
-                merged[key] = item["value"]
-
-        problems = validate_answers(compiled, merged)
-        errors: list[dict] = list(comment_only)
-        hidden_stored: list[str] = []
-        for problem in problems:
-            if (
-                problem.question not in index_of
-                and problem.question in compiled.by_key
-                and problem.field == "question"
-            ):
-                # A stored answer whose question this batch hides: no longer asked.
-                hidden_stored.append(problem.question)
-                continue
-            errors.append(
-                {
-                    "index": index_of.get(problem.question),
-                    "question": problem.question,
-                    "field": problem.field,
-                    "message": problem.message,
-                }
-            )
-        if errors:
-            raise AnswersInvalid(errors)
-
-        now = timezone.now()
-        creates: list[Answer] = []
-        updates: list[Answer] = []
-        removed: list[str] = list(hidden_stored)
-        before: dict[str, object] = {}
-        after: dict[str, object] = {}
-        saved: list[Answer] = []
-        for item in answers:
-            key = item["question"]
-            current = existing.get(key)
-            if "value" in item and item["value"] is None:
-                if current is not None:
-                    removed.append(key)
-                continue
-            value = (
-                normalise_answer(compiled.by_key[key], item["value"])
-                if "value" in item
-                else current.value
-            )
-            comment = item.get("comment")
-            if current is None:
-                answer = Answer(
-                    assessment_id=locked.pk,
-                    question_key=key,
-                    value=value,
-                    comment=comment or "",
-                    updated_by_label=label[:200],
-                    updated_at=now,
-                )
-                creates.append(answer)
-                before[key] = None
-                after[key] = {"value": value, "comment": answer.comment}
-            else:
-                new_comment = current.comment if comment is None else comment
-                if current.value == value and current.comment == new_comment:
-                    saved.append(current)
-                    continue
-                before[key] = {"value": current.value, "comment": current.comment}
-                current.value = value
-                current.comment = new_comment
-                current.updated_by_label = label[:200]
-                current.updated_at = now
-                updates.append(current)
-                after[key] = {"value": value, "comment": new_comment}
-                answer = current
-            saved.append(answer)
-        for key in removed:
-            before[key] = {"value": existing[key].value, "comment": existing[key].comment}
-            after[key] = None
-
-        if creates:
-            bulk_insert(Answer, creates)
-        if updates:
-            bulk_update(Answer, updates, ["value", "comment", "updated_by_label", "updated_at"])
-        if removed:
-            Answer.objects.filter(assessment_id=locked.pk, question_key__in=removed).delete()
-        if locked.status == AssessmentStatus.DRAFT and (creates or updates or removed):
-            before["status"] = locked.status
-            locked.status = AssessmentStatus.IN_PROGRESS
-            after["status"] = locked.status
-            locked.save(update_fields=["status", "updated_at"])
-        if before or after:
+        hidden = _check_against_questionnaire(compiled, existing, answers)
+        changes = _plan(compiled, existing, answers, hidden, assessment=locked, label=label)
+        _store(changes, assessment=locked)
+        _start_if_draft(changes, assessment=locked)
+        if changes.before or changes.after:
             audit_record(
                 actor=actor,
                 actor_label=label,
                 organisation_id=locked.organisation_id,
                 action="assessment.answers",
                 obj=locked,
-                before=before,
-                after=after,
+                before=changes.before,
+                after=changes.after,
             )
     _refresh_caller_copy(assessment, locked)
-    return saved
+    return changes.saved
+
+
+def _check_comments(answers: Sequence[AnswerItem]) -> None:
+    problems = [
+        AnswerProblem(index=index, question=item["question"], field="comment", message=message)
+        for index, item in enumerate(answers)
+        if (message := comment_problem(item.get("comment"))) is not None
+    ]
+    if problems:
+        raise AnswersInvalid(problems)
+
+
+def _check_against_questionnaire(
+    compiled: CompiledQuestionnaire, existing: dict[str, Answer], answers: Sequence[AnswerItem]
+) -> list[str]:
+    """Refuse the batch unless every item suits the questionnaire, judged on the answers as
+    they will be after the save; return the stored answers whose questions it hides."""
+    index_of = {item["question"]: index for index, item in enumerate(answers)}
+    problems: list[AnswerProblem] = []
+    merged = {k: a.value for k, a in existing.items() if a.value is not None}
+    for index, item in enumerate(answers):
+        key = item["question"]
+        if "value" not in item:
+            if key not in existing:
+                problems.append(
+                    AnswerProblem(
+                        index=index,
+                        question=key,
+                        field="value",
+                        message="Give an answer before adding a comment.",
+                    )
+                )
+        elif item["value"] is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = item["value"]
+
+    hidden: list[str] = []
+    for error in validate_answers(compiled, merged):
+        if (
+            error.question not in index_of
+            and error.question in compiled.by_key
+            and error.field == "question"
+        ):
+            # A stored answer whose question this batch hides: no longer asked.
+            hidden.append(error.question)
+            continue
+        problems.append(
+            AnswerProblem(
+                index=index_of.get(error.question),
+                question=error.question,
+                field=error.field,
+                message=error.message,
+            )
+        )
+    if problems:
+        raise AnswersInvalid(problems)
+    return hidden
+
+
+def _plan(
+    compiled: CompiledQuestionnaire,
+    existing: dict[str, Answer],
+    answers: Sequence[AnswerItem],
+    hidden: list[str],
+    *,
+    assessment: Assessment,
+    label: str,
+) -> _Changes:
+    """The rows to insert, change and delete; an item that changes nothing writes nothing."""
+    now = timezone.now()
+    changes = _Changes(removed=list(hidden))
+    for item in answers:
+        key = item["question"]
+        current = existing.get(key)
+        if "value" in item and item["value"] is None:
+            if current is not None:
+                changes.removed.append(key)
+            continue
+        if "value" in item:
+            value = normalise_answer(compiled.by_key[key], item["value"])
+        else:
+            assert current is not None  # a comment-only item: checked to be stored
+            value = current.value
+        comment = item.get("comment")
+        if current is None:
+            answer = Answer(
+                assessment_id=assessment.pk,
+                question_key=key,
+                value=value,
+                comment=comment or "",
+                updated_by_label=label[:200],
+                updated_at=now,
+            )
+            changes.creates.append(answer)
+            changes.before[key] = None
+            changes.after[key] = {"value": value, "comment": answer.comment}
+        else:
+            new_comment = current.comment if comment is None else comment
+            if current.value != value or current.comment != new_comment:
+                changes.before[key] = {"value": current.value, "comment": current.comment}
+                current.value = value
+                current.comment = new_comment
+                current.updated_by_label = label[:200]
+                current.updated_at = now
+                changes.updates.append(current)
+                changes.after[key] = {"value": value, "comment": new_comment}
+            answer = current
+        changes.saved.append(answer)
+    for key in changes.removed:
+        changes.before[key] = {"value": existing[key].value, "comment": existing[key].comment}
+        changes.after[key] = None
+    return changes
+
+
+def _store(changes: _Changes, *, assessment: Assessment) -> None:
+    if changes.creates:
+        bulk_insert(Answer, changes.creates)
+    if changes.updates:
+        bulk_update(Answer, changes.updates, ["value", "comment", "updated_by_label", "updated_at"])
+    if changes.removed:
+        Answer.objects.filter(
+            assessment_id=assessment.pk, question_key__in=changes.removed
+        ).delete()
+
+
+def _start_if_draft(changes: _Changes, *, assessment: Assessment) -> None:
+    """The first write to a draft's answers puts it in progress (recorded with them)."""
+    if assessment.status == AssessmentStatus.DRAFT and (
+        changes.creates or changes.updates or changes.removed
+    ):
+        changes.before["status"] = assessment.status
+        assessment.status = AssessmentStatus.IN_PROGRESS
+        changes.after["status"] = assessment.status
+        assessment.save(update_fields=["status", "updated_at"])
 
 
 def evidence_add(
