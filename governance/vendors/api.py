@@ -7,7 +7,6 @@ selector (another organisation's row is a 404), and call a service, which checks
 from __future__ import annotations
 
 import django_filters
-from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
@@ -15,6 +14,7 @@ from rest_framework import mixins, serializers
 from governance.api.caching import CachedListMixin
 from governance.api.filters import IdFilter
 from governance.api.mixins import ScopedRelatedField, organisation_for_write
+from governance.api.serializers import iso_datetime
 from governance.api.viewsets import ServiceCreateMixin, ServiceDestroyMixin, ServiceModelViewSet
 from governance.assessments.models import Rating
 
@@ -50,15 +50,6 @@ class CountryCodeField(serializers.CharField):
 
     def to_representation(self, value):
         return getattr(value, "code", value) or ""
-
-
-def _iso(value) -> str | None:
-    """A datetime as DRF writes it (ISO 8601, UTC as "Z"), without its per-value lookup of
-    the request's active time zone, which showed up as the largest cost of a vendor list."""
-    if value is None:
-        return None
-    text = value.astimezone(timezone.get_default_timezone()).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class VendorSerializer(serializers.ModelSerializer):
@@ -115,8 +106,8 @@ class VendorSerializer(serializers.ModelSerializer):
             "tags": list(vendor.tags or []),
             "is_illustrative": vendor.is_illustrative,
             "rating": getattr(vendor, "rating", None),
-            "created_at": _iso(vendor.created_at),
-            "updated_at": _iso(vendor.updated_at),
+            "created_at": iso_datetime(vendor.created_at),
+            "updated_at": iso_datetime(vendor.updated_at),
         }
 
 

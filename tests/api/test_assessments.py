@@ -87,6 +87,25 @@ def test_answers_are_upserted_and_listed(people, client_for, draft):
     }
 
 
+def test_answer_rows_are_what_their_declared_fields_give(people, client_for, draft):
+    from rest_framework import serializers
+
+    from governance.assessments.api.serializers import AnswerSerializer
+
+    client = client_for("assessor")
+    first = client.put(url(draft, "answers/"), factories.COMPLETE_ANSWERS, format="json")
+    assert first.status_code == 200, first.content
+    comment = [{"question": "regulatory.notes", "comment": "Asked."}]
+    saved = client.put(url(draft, "answers/"), comment, format="json")
+    assert saved.status_code == 200, saved.content
+    assert saved.json()["answers"][0]["comment"] == "Asked."
+    rows = Answer.objects.filter(assessment=draft)
+    assert len(rows) == len(factories.COMPLETE_ANSWERS)
+    for answer in rows:
+        generic = serializers.ModelSerializer.to_representation(AnswerSerializer(), answer)
+        assert AnswerSerializer(answer).data == generic
+
+
 def test_every_bad_answer_is_reported_with_its_position(people, client_for, draft):
     batch = [
         {"question": "privacy.training", "value": "maybe"},
