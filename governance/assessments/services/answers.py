@@ -30,6 +30,7 @@ from .common import _compiled, _label, _lock_editable, _refresh_caller_copy, _re
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
+# Answer.comment's max_length; bulk writes skip full_clean(), so it is checked here.
 MAX_COMMENT_LENGTH = 20_000
 
 
@@ -84,6 +85,9 @@ def answers_save(
     as they will be after the save, so a batch that makes a stored answer invalid is refused
     as a whole; stored answers to questions that the batch hides are removed, because those
     questions are no longer asked.
+
+    The items arrive shaped (see AnswerItem); what is judged here is what needs the
+    questionnaire and the stored answers, plus the comment limit every front end shares.
     """
     _require_writer(actor, actor_label, assessment.organisation_id)
     label = _label(actor, actor_label)
