@@ -26,6 +26,7 @@ from .. import selectors, services
 from ..models import Answer, Assessment, AssessmentStatus, Decision, Rating
 from .serializers import (
     SCORING_MESSAGES,
+    AnswerBatchSerializer,
     AnswerItemSerializer,
     AnswerSerializer,
     AnswersInvalidSerializer,
@@ -128,7 +129,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
         # A role that may not write answers is refused before its batch is judged (a 403,
         # whatever the body); the service checks the role again as it saves.
         require(request.user, Capability.EDIT, assessment.organisation_id)
-        batch = AnswerItemSerializer(data=request.data, many=True)
+        batch = AnswerBatchSerializer(child=AnswerItemSerializer(), data=request.data)
         if not batch.is_valid():
             raise AnswersInvalid(batch.problems())
         saved = services.answers_save(

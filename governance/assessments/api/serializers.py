@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Any, cast
 
 from rest_framework import serializers
 from rest_framework.settings import api_settings
@@ -184,13 +185,13 @@ class AnswerBatchSerializer(serializers.ListSerializer):
         items: list[dict] = []
         errors: list[dict] = []
         first: dict[str, int] = {}
-        child = self.child
+        child = self.item_serializer
         for index, raw in enumerate(data):
-            detail: dict = {}
+            detail: dict[str, Any] = {}
             try:
                 item = child.to_internal_value(raw)
             except serializers.ValidationError as exc:
-                detail = exc.detail
+                detail = cast(dict[str, Any], exc.detail)  # an item's errors are by field
                 key = child.question_key(raw)
             else:
                 items.append(item)
@@ -207,6 +208,11 @@ class AnswerBatchSerializer(serializers.ListSerializer):
             raise serializers.ValidationError(errors)
         return items
 
+    @property
+    def item_serializer(self) -> AnswerItemSerializer:
+        assert isinstance(self.child, AnswerItemSerializer)
+        return self.child
+
     def problems(self) -> list[AnswerProblem]:
         """The errors of an invalid batch, flattened: one AnswerProblem per message."""
         errors = self.errors
@@ -219,7 +225,7 @@ class AnswerBatchSerializer(serializers.ListSerializer):
         return [
             AnswerProblem(
                 index=index,
-                question=self.child.question_key(raw) or "",
+                question=self.item_serializer.question_key(raw) or "",
                 field=field,
                 message=str(message),
             )
@@ -276,7 +282,7 @@ class AnswerItemSerializer(serializers.Serializer):
             item = {"question": question.to_internal_value(data.get("question"))}
         except serializers.ValidationError as exc:
             raise serializers.ValidationError({"question": exc.detail}) from None
-        errors: dict[str, list] = {}
+        errors: dict[str, Any] = {}
         unknown = data.keys() - names
         if unknown:
             listed = ", ".join(sorted(unknown))
