@@ -2,21 +2,36 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# Two stamps: the runtime alone (what `make run` and the Docker image need) and the runtime
+# plus tests and tooling (requirements-dev.txt includes requirements.txt). Each is redone when
+# a file it installs from changes; installing the tooling installs the runtime, so it stamps both.
+RUNTIME_STAMP := $(VENV)/.installed-runtime
+DEV_STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format worker beat bench install migrate demo clean
+.PHONY: run test lint types format worker beat bench install install-runtime migrate demo clean
 
-$(STAMP): requirements.txt
+define make_venv
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+endef
+
+$(RUNTIME_STAMP): requirements.txt
+	$(make_venv)
 	$(BIN)/pip install --quiet -r requirements.txt
-	touch $(STAMP)
+	touch $(RUNTIME_STAMP)
 
-install: $(STAMP)
+$(DEV_STAMP): requirements.txt requirements-dev.txt
+	$(make_venv)
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(RUNTIME_STAMP) $(DEV_STAMP)
 
-migrate: install
+install-runtime: $(RUNTIME_STAMP)
+
+install: $(DEV_STAMP)
+
+migrate: install-runtime
 	$(BIN)/python manage.py migrate --noinput -v0
 
 demo: migrate
@@ -39,15 +54,18 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
+types: install
+	$(BIN)/mypy
+
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-worker: install
+worker: install-runtime
 	@test -n "$$REDIS_URL" || (echo "Set REDIS_URL to run a worker; without it tasks run in-process." && exit 2)
 	$(BIN)/celery -A governance worker -Q scoring,reports,default --loglevel INFO
 
-beat: install
+beat: install-runtime
 	@test -n "$$REDIS_URL" || (echo "Set REDIS_URL to run the scheduler." && exit 2)
 	$(BIN)/celery -A governance beat --loglevel INFO
 
@@ -56,4 +74,4 @@ bench: install
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) var artifacts .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) var artifacts .pytest_cache .ruff_cache .mypy_cache .hypothesis
