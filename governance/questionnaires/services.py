@@ -172,14 +172,3 @@ def questionnaire_export(questionnaire: Questionnaire, fmt: Literal["yaml", "jso
         else questionnaire.status
     )
     return qdef.dump_definition(data, fmt)
-
-
-def questionnaire_retire(*, actor, questionnaire: Questionnaire) -> Questionnaire:
-    """Retired versions stay valid for existing assessments but are not offered for new ones."""
-    if questionnaire.organisation_id is not None:
-        require(actor, Capability.MANAGE, questionnaire.organisation_id)
-    with transaction.atomic():
-        questionnaire.status = QuestionnaireStatus.RETIRED
-        questionnaire.save(update_fields=["status"])
-        _audit(actor, questionnaire.organisation_id, "questionnaire.retire", questionnaire)
-    return questionnaire
