@@ -50,10 +50,6 @@ def finding_list(*, user, organisation_id: int | None = None) -> QuerySet[Findin
     return qs
 
 
-def finding_get(*, user, pk) -> Finding:
-    return finding_list(user=user).get(pk=pk)
-
-
 def result_list(*, user, assessment: Assessment | None = None) -> QuerySet[ScoreResult]:
     qs = ScoreResult.objects.for_user(user)
     if assessment is not None:

@@ -11,10 +11,6 @@ def respondent_link_list(*, user, assessment) -> QuerySet[RespondentLink]:
     return RespondentLink.objects.for_user(user).filter(assessment=assessment)
 
 
-def respondent_link_get(*, user, pk) -> RespondentLink:
-    return RespondentLink.objects.for_user(user).select_related("assessment").get(pk=pk)
-
-
 def respondent_link_for_token(*, token: str) -> RespondentLink:
     """The link whose token hashes to this one (RespondentLink.DoesNotExist otherwise).
     Looking up by hash means the comparison never touches the secret itself."""

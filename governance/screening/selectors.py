@@ -17,11 +17,6 @@ def screening_list(*, user, vendor_id: int | None = None) -> QuerySet[Screening]
     return qs
 
 
-def screening_get(*, user, pk) -> Screening:
-    """The screening if the user may see it; Screening.DoesNotExist otherwise (a 404)."""
-    return screening_list(user=user).get(pk=pk)
-
-
 def latest_screening(*, user, vendor_id: int) -> Screening | None:
     return screening_list(user=user, vendor_id=vendor_id).first()
 
