@@ -16,7 +16,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import replace
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeGuard
 
 from .domains import CHOICE_TYPES, DOMAIN_INDEX, DOMAIN_KEYS, QUESTION_TYPES, SPECIAL_OPTIONS
 from .hashing import DEFAULT_REQUIRED, DEFAULT_WEIGHT, canonical_json, definition_content_hash
@@ -35,6 +35,7 @@ from .structures import (
     CompiledQuestion,
     CompiledQuestionnaire,
     DefinitionError,
+    FindingFields,
     FindingTemplate,
     Option,
     PlanEntry,
@@ -55,7 +56,7 @@ _SPECIAL_CODES = {None: SPECIAL_NONE, "unknown": SPECIAL_UNKNOWN, "not_applicabl
 _json_str = json.encoder.encode_basestring
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
@@ -239,7 +240,7 @@ def _precompute(q: CompiledQuestion) -> CompiledQuestion:
     """Attach what the engine would otherwise rebuild on every call: the JSON of each option
     key, and each option's and band's finding fields and knock-out entry."""
 
-    def fields(suffix: str, item: Option | Band) -> tuple[str, ...] | None:
+    def fields(suffix: str, item: Option | Band) -> FindingFields | None:
         f = item.finding
         if f is None:
             return None

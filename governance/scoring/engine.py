@@ -157,7 +157,7 @@ def _tally(
 
     # Unpacked in PlanEntry's field order (tests/scoring/test_engine.py holds the two equal).
     for q, key, kind, dom, w, req, look, key_json, rank, unknown_fields in compiled.plan:
-        v = get(key)
+        v: Any = get(key)
         shown = key not in hidden
 
         if v is None:
@@ -361,8 +361,8 @@ def _rating(
     knock-outs; and whether a critical knock-out forces the recommendation to reject."""
     rank = RATING_RANK[policy["rating_matrix"][tier - 1][band_index]]
     critical_knockout = False
-    for k in knockouts:
-        if k.severity == "critical":
+    for knockout in knockouts:
+        if knockout.severity == "critical":
             critical_knockout = True
             rank = _CRITICAL
         elif rank < _HIGH:

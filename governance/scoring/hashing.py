@@ -46,7 +46,7 @@ _POLICY_JSON_SIZE = 32
 def policy_json(policy: Mapping[str, Any]) -> str:
     """`canonical_json(policy)`, memoised by exact content."""
     try:
-        fingerprint = marshal.dumps(policy)
+        fingerprint = marshal.dumps(policy)  # type: ignore[arg-type]  # other mappings: ValueError
     except ValueError:
         return _encode(policy)
     cached = _POLICY_JSON.get(fingerprint)

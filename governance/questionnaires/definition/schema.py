@@ -137,17 +137,20 @@ _ENUM_MESSAGES = {
 
 def _translate(data: Any, error: jsonschema.ValidationError) -> list[tuple[Path_, str]]:
     path: Path_ = tuple(error.absolute_path)
-    value = error.instance
-    kind = error.validator
+    # An error from iter_errors always carries these; the stubs also allow "unset".
+    value: Any = error.instance
+    kind: Any = error.validator
+    rule: Any = error.validator_value
+    schema: Any = error.schema
     last = path[-1] if path else None
 
     if kind == "required":
-        missing = [name for name in error.validator_value if name not in value]
+        missing = [name for name in rule if name not in value]
         return [((*path, name), _required_message(value, name)) for name in missing]
 
     if kind == "additionalProperties":
-        allowed = sorted(error.schema.get("properties", {}), key=lambda n: _FIELD_RANK.get(n, 99))
-        extras = [name for name in value if name not in error.schema.get("properties", {})]
+        allowed = sorted(schema.get("properties", {}), key=lambda n: _FIELD_RANK.get(n, 99))
+        extras = [name for name in value if name not in schema.get("properties", {})]
         return [
             ((*path, name), f"unknown field (allowed here: {', '.join(allowed)})")
             for name in extras
@@ -155,7 +158,7 @@ def _translate(data: Any, error: jsonschema.ValidationError) -> list[tuple[Path_
 
     if kind == "not":
         # Only used as {"not": {"required": [field]}} to forbid a field in a context.
-        field = error.validator_value["required"][0]
+        field = rule["required"][0]
         if len(path) >= 2 and path[-2] == "options":
             special = value.get("special") if isinstance(value, dict) else None
             return [((*path, field), f"not allowed on a special option ({special})")]
@@ -166,7 +169,7 @@ def _translate(data: Any, error: jsonschema.ValidationError) -> list[tuple[Path_
         if last == "status" and value == "retired":
             return [(path, "'retired' is set only in the database; a file is draft or published")]
         template = _ENUM_MESSAGES.get(str(last), "{value} is not one of: {options}")
-        options = ", ".join(str(v) for v in error.validator_value)
+        options = ", ".join(str(v) for v in rule)
         return [(path, template.format(value=_show(value), options=options))]
 
     if kind == "type":
@@ -182,15 +185,15 @@ def _translate(data: Any, error: jsonschema.ValidationError) -> list[tuple[Path_
                     "(e.g. 1.0.0); quote it in YAML",
                 )
             ]
-        expected = error.validator_value
-        names = expected if isinstance(expected, list) else [expected]
+        expected = rule
+        names: list[str] = expected if isinstance(expected, list) else [expected]
         noun = " or ".join(_TYPE_NOUNS.get(name, name) for name in names)
         if isinstance(value, (dict, list, tuple)):
             return [(path, f"expected {noun}, got {_kind(value)}")]
         return [(path, f"{_show(value)} is not {noun}")]
 
     if kind == "pattern":
-        return [(path, _pattern_message(path, value, error.validator_value))]
+        return [(path, _pattern_message(path, value, rule))]
 
     if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         if last == "risk":

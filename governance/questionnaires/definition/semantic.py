@@ -161,7 +161,9 @@ def _option_errors(q_path: Path_, qtype: str, options: list) -> list[tuple[Path_
 
 def _number_errors(n_path: Path_, number: dict) -> list[tuple[Path_, str]]:
     errors: list[tuple[Path_, str]] = []
-    low, high = number.get("min"), number.get("max")
+    # Compared only when both are numbers (`numeric`).
+    low: Any = number.get("min")
+    high: Any = number.get("max")
     numeric = _is_number(low) and _is_number(high)
     if numeric and low > high:
         errors.append(((*n_path, "min"), f"min {_show(low)} is greater than max {_show(high)}"))

@@ -12,14 +12,14 @@ from .errors import DefinitionError
 from .paths import format_path
 
 
-def _yaml12_loader(base: type) -> type:
+def _yaml12_loader(base: type[Any]) -> type[Any]:
     """A safe loader class that reads scalars the YAML 1.2 way.
 
     PyYAML follows YAML 1.1, where unquoted yes/no/on/off are booleans and 2025-01-30
     is a date. Option keys 'yes' and 'no' and date-like text must stay strings, so only
     true/false are booleans here and timestamps are not resolved.
     """
-    loader = type(f"YAML12{base.__name__}", (base,), {})
+    loader: type[Any] = type(f"YAML12{base.__name__}", (base,), {})
     loader.yaml_implicit_resolvers = {
         first: [
             (tag, regexp)
