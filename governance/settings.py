@@ -248,6 +248,7 @@ AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429  # axes' default, named here because the API answers with it
 # API clients get the lockout as JSON; browsers still get the template above.
 AXES_LOCKOUT_CALLABLE = "governance.api.auth.lockout_response"
 

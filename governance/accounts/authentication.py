@@ -40,7 +40,11 @@ def _lookup_sql(vendor: str) -> tuple[str, list[str], list[str]]:
     """
     from django.db import connection
 
-    qn = connection.ops.quote_name
+    def qn(name: str | None) -> str:
+        # Every name here is a table's or a concrete field's column, which always exist.
+        assert name is not None
+        return connection.ops.quote_name(name)
+
     token, user, membership, organisation = (
         ApiToken._meta,
         get_user_model()._meta,

@@ -14,7 +14,7 @@ def organisation(request):
     return {
         "active_organisation_id": getattr(request, "organisation_id", None),
         "active_role": role,
-        "capabilities": CAPABILITIES.get(role, frozenset()),
+        "capabilities": CAPABILITIES.get(role, frozenset()) if role else frozenset(),
         # Evaluated only when a template asks, so pages that don't show it pay nothing.
         "memberships": memberships,
     }

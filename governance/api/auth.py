@@ -133,7 +133,9 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     filter_backends: list = []
 
     def get_queryset(self):
-        return ApiToken.objects.filter(user=self.request.user).order_by("-created_at", "-id")
+        # IsAuthenticated, the default permission, has run: the user is never anonymous.
+        user = self.request.user
+        return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")  # type: ignore[misc]
 
     @extend_schema(request=None, responses={204: None, 404: ErrorSerializer})
     def destroy(self, request, pk=None):

@@ -22,6 +22,7 @@ were off (see governance/resilience.py).
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
@@ -32,15 +33,25 @@ from django.utils.http import parse_etags
 from governance.accounts.tenancy import data_versions_of
 from governance.resilience import redis_breaker
 
+if TYPE_CHECKING:
+    # What the mixin is mixed into; at run time it is a plain class.
+    from rest_framework.generics import GenericAPIView
+    from rest_framework.mixins import ListModelMixin
+
+    class _ListView(ListModelMixin, GenericAPIView): ...
+
+else:
+    _ListView = object
+
 # Part of every key, so a release that changes a representation never serves the old one.
 REPRESENTATION_VERSION = "1"
 
 
-class CachedListMixin:
+class CachedListMixin(_ListView):
     def list_cache_key(self, request) -> str | None:
         seconds = settings.API_LIST_CACHE_SECONDS
         renderer = getattr(request, "accepted_renderer", None)
-        if not seconds or request.method != "GET" or getattr(renderer, "format", None) != "json":
+        if not seconds or request.method != "GET" or renderer is None or renderer.format != "json":
             return None  # the browsable API renders per user; only JSON is shared
         versions = sorted(data_versions_of(request.user).items())
         query = sorted(request.query_params.lists())

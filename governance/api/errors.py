@@ -8,6 +8,7 @@ organisations: a row the user may not see is reported exactly like a row that do
 """
 
 import logging
+from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -77,6 +78,7 @@ def exception_handler(exc, context):
     if response is None:
         return None
     data = response.data
+    body: dict[str, Any]
     if isinstance(exc, AnswersRejected):
         body = {"detail": str(exc.detail), "code": "invalid", "errors": exc.errors}
     elif isinstance(exc, exceptions.ValidationError):

@@ -4,10 +4,17 @@ NUL bytes, and related fields whose choices are limited to the user's organisati
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rest_framework import exceptions, serializers, viewsets
 
 from governance.accounts.tenancy import memberships_of
+
+if TYPE_CHECKING:
+    # What the mixin is mixed into; at run time it is a plain class.
+    from rest_framework.views import APIView as _View
+else:
+    _View = object
 
 # Primary keys are bigints; anything longer cannot name a row and is a 404 without a query.
 PK_PATTERN = r"[0-9]{1,18}"
@@ -23,7 +30,7 @@ def contains_nul(value) -> bool:
     return False
 
 
-class ApiViewMixin:
+class ApiViewMixin(_View):
     """Refuses NUL bytes anywhere in the query string or body before a view runs.
 
     PostgreSQL cannot store NUL in text or JSONB, so letting one through would surface as a

@@ -46,7 +46,7 @@ class Pagination(PageNumberPagination):
         offset = (number - 1) * page_size
         rows = list(queryset.annotate(**{TOTAL: Window(Count("*"))})[offset : offset + page_size])
         total = getattr(rows[0], TOTAL) if rows else queryset.count()
-        paginator = Paginator([], page_size)
+        paginator: Paginator[object] = Paginator([], page_size)
         # The total is known already; seed Paginator.count (a cached property) with it.
         paginator.__dict__["count"] = total
         try:

@@ -26,7 +26,8 @@ class AnswerErrorSerializer(serializers.Serializer):
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text="A human summary.")
     code = serializers.CharField(help_text="invalid, not_found, conflict, permission_denied, ...")
-    errors = serializers.JSONField(
+    # A declared field (the metaclass moves it out of the class), not Serializer.errors.
+    errors = serializers.JSONField(  # type: ignore[assignment]
         required=False,
         help_text="400 only: {field: [messages]}, or for answers a list of "
         "{index, question, field, message}.",

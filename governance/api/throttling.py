@@ -20,6 +20,9 @@ class TokenRateThrottle(SimpleRateThrottle):
     """
 
     scope = "token"
+    # Set from the rate by SimpleRateThrottle.__init__.
+    num_requests: int
+    duration: int
 
     def get_cache_key(self, request, view):
         auth = getattr(request, "auth", None)

@@ -1,3 +1,5 @@
+from typing import Literal
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -30,7 +32,7 @@ class ImportForm(forms.Form):
             text = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ValidationError("The file is not UTF-8 text.") from exc
-        fmt = "json" if name.endswith(".json") else "yaml"
+        fmt: Literal["yaml", "json"] = "json" if name.endswith(".json") else "yaml"
         try:
             return qdef.parse_definition(text, fmt=fmt, source=upload.name)
         except qdef.DefinitionInvalid as exc:
@@ -97,7 +99,7 @@ class QuestionnaireAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/questionnaires/import.html", context)
 
-    def _export(self, queryset, fmt: str, content_type: str):
+    def _export(self, queryset, fmt: Literal["yaml", "json"], content_type: str):
         if queryset.count() != 1:
             return None
         q = queryset.get()

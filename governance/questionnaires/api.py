@@ -3,6 +3,8 @@ full definition so integrators can see how every answer scores; import and expor
 
 from __future__ import annotations
 
+from typing import Literal, cast
+
 import django_filters
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -30,7 +32,7 @@ class FindingTemplateSerializer(serializers.Serializer):
 
 class OptionSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
     special = serializers.ChoiceField(
         choices=SPECIAL_OPTIONS, required=False, help_text="Don't know / N/A."
     )
@@ -80,7 +82,7 @@ class QuestionSerializer(serializers.Serializer):
     text = serializers.CharField()
     help = serializers.CharField(allow_blank=True)
     type = serializers.ChoiceField(choices=QUESTION_TYPES)
-    required = serializers.BooleanField()
+    required = serializers.BooleanField()  # type: ignore[assignment]  # not Field.required
     domain = serializers.CharField()
     weight = serializers.FloatField()
     evidence = serializers.ListField(child=serializers.CharField())
@@ -149,7 +151,9 @@ class QuestionnaireImportSerializer(serializers.Serializer):
         required=False, trim_whitespace=False, help_text="The definition as YAML or JSON."
     )
     file = serializers.FileField(required=False, help_text="Or upload it as a file.")
-    source = serializers.CharField(required=False, max_length=300, allow_blank=True)
+    source = serializers.CharField(  # type: ignore[assignment]  # a field, not Field.source
+        required=False, max_length=300, allow_blank=True
+    )
 
     def validate(self, attrs):
         if ("text" in attrs) == ("file" in attrs):
@@ -184,7 +188,9 @@ def _refuse_escaped_nul(text: str, fmt: str, source: str) -> None:
     if fmt not in ("yaml", "json"):
         return
     try:
-        parsed = services.qdef.parse_definition(text, fmt=fmt, source=source or "upload")
+        parsed = services.qdef.parse_definition(
+            text, fmt=cast(Literal["yaml", "json"], fmt), source=source or "upload"
+        )
     except services.qdef.DefinitionInvalid:
         return
     if contains_nul(parsed):

@@ -23,7 +23,9 @@ class HitSerializer(serializers.Serializer):
     name = serializers.CharField(help_text="The listed party's name as published.")
     alt_names = serializers.ListField(child=serializers.CharField())
     matched_name = serializers.CharField(help_text="The listed name that matched.")
-    source = serializers.CharField(help_text="The list, e.g. 'Entity List (EL) - BIS'.")
+    source = serializers.CharField(  # type: ignore[assignment]  # a field, not Field.source
+        help_text="The list, e.g. 'Entity List (EL) - BIS'."
+    )
     programs = serializers.ListField(child=serializers.CharField())
     countries = serializers.ListField(child=serializers.CharField())
     start_date = serializers.CharField(help_text="Listed since (YYYY-MM-DD), when published.")

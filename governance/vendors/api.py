@@ -166,7 +166,7 @@ class OfferingSerializer(serializers.ModelSerializer):
 class OfferingUpdateSerializer(OfferingSerializer):
     """An offering stays with its vendor; moving it would move it between portfolios."""
 
-    vendor = serializers.PrimaryKeyRelatedField(read_only=True)
+    vendor = serializers.PrimaryKeyRelatedField(read_only=True)  # type: ignore[assignment,var-annotated]
 
 
 class OfferingFilter(django_filters.FilterSet):

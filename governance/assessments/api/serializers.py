@@ -308,7 +308,7 @@ class AnswersInvalidSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField()
     # Absent when the body is not even JSON (code "parse_error").
-    errors = AnswerErrorSerializer(many=True, required=False)
+    errors = AnswerErrorSerializer(many=True, required=False)  # type: ignore[assignment]
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
@@ -366,7 +366,7 @@ class DecisionSerializer(serializers.Serializer):
 
 
 class ScoreDomainSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
     score = serializers.FloatField(allow_null=True)
     weight = serializers.FloatField()
     questions = serializers.IntegerField()
