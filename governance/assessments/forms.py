@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 
@@ -274,20 +274,20 @@ def errors_by_question(exc_errors: list[dict]) -> tuple[dict[str, list[str]], li
 
 
 class StartAssessmentForm(forms.Form):
-    questionnaire = forms.ModelChoiceField(
+    questionnaire: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label="Questionnaire",
         queryset=None,
         empty_label=None,
         help_text="Only published versions can be used. The assessment pins this version.",
     )
-    offering = forms.ModelChoiceField(
+    offering: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label="Offering",
         queryset=None,
         required=False,
         empty_label="The vendor as a whole",
         help_text="Assess one offering, or leave empty to assess the vendor in general.",
     )
-    use_case = forms.ModelChoiceField(
+    use_case: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label="Use case",
         queryset=None,
         required=False,
@@ -303,14 +303,16 @@ class StartAssessmentForm(forms.Form):
 
     def __init__(self, *args, questionnaires, offerings, use_cases, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["questionnaire"].queryset = questionnaires
-        self.fields["questionnaire"].label_from_instance = lambda q: (
+        # The model choice fields declared above (self.fields is typed by the base class).
+        fields: dict[str, Any] = self.fields
+        fields["questionnaire"].queryset = questionnaires
+        fields["questionnaire"].label_from_instance = lambda q: (
             f"{q.title} — v{q.version} ({q.question_count} questions)"
         )
-        self.fields["offering"].queryset = offerings
-        self.fields["offering"].label_from_instance = lambda o: o.name
-        self.fields["use_case"].queryset = use_cases
-        self.fields["use_case"].label_from_instance = lambda u: f"{u.name} ({u.offering.name})"
+        fields["offering"].queryset = offerings
+        fields["offering"].label_from_instance = lambda o: o.name
+        fields["use_case"].queryset = use_cases
+        fields["use_case"].label_from_instance = lambda u: f"{u.name} ({u.offering.name})"
 
 
 class DecisionForm(forms.Form):
@@ -345,7 +347,7 @@ class FindingForm(forms.Form):
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [("", "Unassigned"), *members]
+        cast(forms.ChoiceField, self.fields["owner"]).choices = [("", "Unassigned"), *members]
 
 
 class RespondentLinkForm(forms.Form):

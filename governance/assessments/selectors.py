@@ -71,6 +71,7 @@ def evidence_open(*, user, pk):
     if not organisation_ids(user):
         raise Evidence.DoesNotExist("No such evidence file.")
     evidence = evidence_list(user=user).get(pk=pk)
+    assert evidence.file.name is not None  # the file is required
     return evidence, evidence.file.storage.open(evidence.file.name, "rb")
 
 

@@ -55,7 +55,7 @@ def questionnaire_publish_definition(
     with transaction.atomic():
         existing = (
             Questionnaire.objects.select_for_update()
-            .filter(
+            .filter(  # type: ignore[misc]  # organisation_id None: the library, IS NULL
                 organisation_id=organisation_id, key=canonical["key"], version=canonical["version"]
             )
             .first()

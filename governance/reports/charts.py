@@ -118,7 +118,7 @@ def domain_bars(domains: Sequence[Mapping], thresholds: Sequence[float]) -> Safe
         if score is None:
             body.append(_text(label_w + 6, y + row_h / 2 + 3, "not scored", size=8, fill=MUTED))
             continue
-        colour = RATING_COLOURS[band_for(score, thresholds)]
+        colour = RATING_COLOURS[band_for(score, thresholds)]  # type: ignore[index]  # scored
         length = max(bar_w * min(score, 100) / 100, 1.5)
         body.append(
             f'<rect x="{label_w:.1f}" y="{y + 5:.1f}" width="{length:.1f}" '

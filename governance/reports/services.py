@@ -187,6 +187,7 @@ def render_report_pdf(report: Report):
 
     if report.kind == ReportKind.PORTFOLIO:
         return render_portfolio(report.organisation)
+    assert report.result_id is not None  # an assessment report always names its result
     result = ScoreResult.objects.select_related(
         "assessment__vendor",
         "assessment__offering",

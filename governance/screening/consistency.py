@@ -52,7 +52,7 @@ def answer_conflicts(
             if not rule:
                 continue
             value = answers.get(question["key"])
-            chosen = value if isinstance(value, list) else [value]
+            chosen: list[Any] = value if isinstance(value, list) else [value]
             said = [key for key in chosen if key in rule["no_match"]]
             if not said:
                 continue

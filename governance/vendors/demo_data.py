@@ -4,6 +4,8 @@ Facts are from public sources as of 2025 (see each `description`); they are star
 for an assessment, not verified findings. Every demo vendor is flagged `is_illustrative`.
 """
 
+from typing import Any
+
 DEMO_ORGANISATION = "Demo Bank (illustrative)"
 DEMO_PASSWORD = "governance-demo"  # noqa: S105 - printed by `make run` on purpose
 DEMO_USERS = [
@@ -13,7 +15,7 @@ DEMO_USERS = [
     ("auditor", "viewer"),
 ]
 
-VENDORS = [
+VENDORS: list[dict[str, Any]] = [
     {
         "name": "Alibaba Cloud / Qwen",
         "legal_name": "Alibaba Cloud (Singapore) Private Limited",
@@ -295,7 +297,7 @@ VENDORS = [
 ]
 
 # Use cases of the demo bank: name, vendor, offering, facts.
-USE_CASES = [
+USE_CASES: list[dict[str, Any]] = [
     {
         "vendor": "OpenAI",
         "offering": "ChatGPT Enterprise",

@@ -3,6 +3,8 @@ write, and their errors are put back on the form next to the fields."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 
 from .models import (
@@ -28,7 +30,7 @@ class CommaListField(forms.CharField):
         return [item.strip() for item in text.split(",") if item.strip()]
 
 
-def _describe(form: forms.Form) -> None:
+def _describe(form: forms.BaseForm) -> None:
     # Django ties help text and errors to inputs (aria-describedby, aria-invalid); here
     # required fields are also announced as such.
     for field in form.fields.values():
@@ -49,7 +51,7 @@ class ServiceModelForm(forms.ModelForm):
         pass
 
     def service_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}  # type: ignore[attr-defined]
 
 
 class VendorForm(ServiceModelForm):
@@ -76,9 +78,10 @@ class VendorForm(ServiceModelForm):
             ("headquarters_country", "Choose a country"),
             ("parent_country", "None or unknown"),
         ):
-            choices = list(self.fields[name].choices)
+            field: Any = self.fields[name]  # a country choice field
+            choices = list(field.choices)
             if choices and choices[0][0] == "":
-                self.fields[name].choices = [("", blank), *choices[1:]]
+                field.choices = [("", blank), *choices[1:]]
 
 
 class OfferingForm(ServiceModelForm):
@@ -110,10 +113,9 @@ class UseCaseForm(ServiceModelForm):
 
     def __init__(self, *args, offerings=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["offering"].queryset = (
-            offerings if offerings is not None else Offering.objects.none()
-        )
-        self.fields["offering"].empty_label = "Choose an offering"
+        offering = cast("forms.ModelChoiceField[Offering]", self.fields["offering"])
+        offering.queryset = offerings if offerings is not None else Offering.objects.none()
+        offering.empty_label = "Choose an offering"
 
 
 class ContactForm(ServiceModelForm):

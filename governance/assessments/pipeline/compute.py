@@ -38,6 +38,12 @@ class _Scored:
     result: ScoreResult | None = None
     created: bool = False
 
+    @property
+    def stored_result(self) -> ScoreResult:
+        """The result row, which storing the results attaches before anything reads it."""
+        assert self.result is not None
+        return self.result
+
 
 def _readable(exc: Exception) -> str:
     """A failure message an assessor can act on."""

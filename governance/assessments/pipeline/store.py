@@ -80,11 +80,11 @@ def _store_findings(scored: list[_Scored], today: dt.date, now: dt.datetime) -> 
     full_updates: list[Finding] = []
     # Findings whose only change is the result that confirmed them: one UPDATE for all.
     repointed: list[Finding] = []
-    result_of = {s.assessment.pk: s.result.pk for s in scored}
+    result_of = {s.assessment.pk: s.stored_result.pk for s in scored}
     stamp = f"{today.isoformat()}"
     for s in scored:
         a = s.assessment
-        result = s.result
+        result = s.stored_result
         existing = by_assessment.get(a.pk, {})
         raised = {f["key"]: f for f in s.outcome["findings"]}
         for key, f in raised.items():
@@ -191,9 +191,9 @@ def _audit(
                 action="assessment.score",
                 obj=a,
                 after={
-                    "result": s.result.pk,
-                    "rating": s.result.rating,
-                    "overall": s.result.overall,
+                    "result": s.stored_result.pk,
+                    "rating": s.stored_result.rating,
+                    "overall": s.stored_result.overall,
                     "policy_version": s.policy_version,
                     "reason": reason,
                 },

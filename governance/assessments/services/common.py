@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Model
 
 from governance.accounts.tenancy import Capability, require
 from governance.tasking import enqueue
@@ -66,7 +67,7 @@ def _compiled(assessment: Assessment):
     return compiled_questionnaire(assessment.questionnaire)
 
 
-def _refresh_caller_copy(target: Assessment, source: Assessment) -> None:
+def _refresh_caller_copy(target: Model, source: Model) -> None:
     for field in source._meta.concrete_fields:
         setattr(target, field.attname, getattr(source, field.attname))
 

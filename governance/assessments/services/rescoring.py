@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 from django.db import transaction
 
@@ -50,5 +51,5 @@ def rescore_request(
                 after={"assessments": len(ids), "batch_size": batch_size},
             )
         for chunk in _chunks(ids, batch_size):
-            transaction.on_commit(lambda chunk=chunk: enqueue(rescore_batch, chunk), robust=True)
+            transaction.on_commit(partial(enqueue, rescore_batch, chunk), robust=True)
     return len(ids)

@@ -129,11 +129,11 @@ def _detail(request, assessment, *, decision_form=None, status=200):
             (result.inputs or {}).get("policy", {}).get("residual_thresholds", DEFAULT_THRESHOLDS)
         )
         members = _members(organisation_id)
-        findings = selectors.finding_list(
-            user=request.user, organisation_id=organisation_id
-        ).filter(assessment=assessment)
+        scoped = selectors.finding_list(user=request.user, organisation_id=organisation_id).filter(
+            assessment=assessment
+        )
         worst_first = FINDING_SEVERITY.worst_first
-        findings = sorted(findings, key=lambda f: (worst_first.get(f.severity, 9), f.title))
+        findings = sorted(scoped, key=lambda f: (worst_first.get(f.severity, 9), f.title))
         context.update(
             {
                 "outcome": outcome,
@@ -273,6 +273,6 @@ def finding_edit(request, pk, finding_pk):
             messages.success(request, f"Finding “{finding.title}” updated.")
     else:
         for field, errs in form.errors.items():
-            for message in errs:
-                messages.error(request, f"{finding.title} – {field}: {message}")
+            for error in errs:
+                messages.error(request, f"{finding.title} – {field}: {error}")
     return redirect(f"{reverse('assessments:detail', args=[pk])}#finding-{finding.pk}")

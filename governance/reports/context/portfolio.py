@@ -29,8 +29,8 @@ def portfolio_context(organisation, *, generated_at: datetime.datetime | None = 
         .select_related("latest_result", "offering", "use_case", "vendor")
         .order_by("vendor_id", "-latest_result__created_at", "-id")
     )
-    for assessment in scored:
-        latest.setdefault(assessment.vendor_id, assessment)
+    for candidate in scored:
+        latest.setdefault(candidate.vendor_id, candidate)
 
     screenings = latest_screenings(organisation)
 
@@ -48,7 +48,7 @@ def portfolio_context(organisation, *, generated_at: datetime.datetime | None = 
             "result": result,
             "watchlist": watchlist_state(screenings.get(vendor.pk)),
         }
-        if result is not None:
+        if assessment is not None and result is not None:
             outcome = result.outcome
             policy = result.inputs.get("policy") or {}
             matrix = matrix or policy.get("rating_matrix")

@@ -20,6 +20,7 @@ class Command(BaseCommand):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
         organisation_id = None
+        match = None
         if org:
             match = (
                 Organisation.objects.filter(name__iexact=org).first()
@@ -32,7 +33,7 @@ class Command(BaseCommand):
                 )
             organisation_id = match.pk
         count = rescore_request(organisation_id=organisation_id, batch_size=batch_size)
-        scope = f" of {match.name}" if organisation_id else ""
+        scope = f" of {match.name}" if match is not None else ""
         batches = (count + batch_size - 1) // batch_size
         self.stdout.write(
             self.style.SUCCESS(

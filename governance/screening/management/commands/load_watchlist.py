@@ -84,6 +84,6 @@ class Command(BaseCommand):
             counts = vendors_rescreen()
             self.stdout.write(
                 f"Screened {counts['vendors']:,} vendors of {counts['organisations']:,} "
-                f"organisations against {current_watchlist().label!r}: "
+                f"organisations against {(current_watchlist() or watchlist).label!r}: "
                 f"{counts['potential_matches']:,} potential matches to review."
             )
