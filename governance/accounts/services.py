@@ -29,10 +29,10 @@ from .audit import audit_record, snapshot
 from .models import Invitation, InvitationStatus, Membership, Organisation, Role, hash_token
 from .tenancy import Capability, forget_memberships, require
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser as User
-
 logger = logging.getLogger(__name__)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 M = TypeVar("M", bound=models.Model)
 
@@ -45,7 +45,7 @@ def _integrity_to_validation(exc: IntegrityError) -> ValidationError:
 
 def tenant_create(
     *,
-    actor,
+    actor: User,
     organisation_id: int,
     obj: M,
     action: str,
@@ -71,7 +71,7 @@ def tenant_create(
 
 def tenant_update(
     *,
-    actor,
+    actor: User,
     organisation_id: int,
     obj: M,
     data: dict,
@@ -102,7 +102,7 @@ def tenant_update(
 
 def tenant_delete(
     *,
-    actor,
+    actor: User,
     organisation_id: int,
     obj: models.Model,
     action: str,
@@ -143,7 +143,7 @@ def _keep_an_admin(membership: Membership, new_role: str | None) -> None:
         )
 
 
-def membership_change_role(*, actor, membership: Membership, role: str) -> Membership:
+def membership_change_role(*, actor: User, membership: Membership, role: str) -> Membership:
     require(actor, Capability.MANAGE, membership.organisation_id)
     with transaction.atomic():
         _keep_an_admin(membership, role)
@@ -157,7 +157,7 @@ def membership_change_role(*, actor, membership: Membership, role: str) -> Membe
         )
 
 
-def membership_remove(*, actor, membership: Membership) -> None:
+def membership_remove(*, actor: User, membership: Membership) -> None:
     require(actor, Capability.MANAGE, membership.organisation_id)
     with transaction.atomic():
         _keep_an_admin(membership, None)
@@ -192,7 +192,9 @@ def _new_user(*, username: str, password: str, email: str, errors: dict[str, lis
     return user
 
 
-def user_add(*, username: str, password: str, organisation_name: str, role: str, email: str = ""):
+def user_add(
+    *, username: str, password: str, organisation_name: str, role: str, email: str = ""
+) -> tuple[User, Organisation, Membership]:
     """Create a user, the organisation if it does not exist yet, and the membership."""
     errors: dict[str, list[str]] = {}
     if role not in Role.values:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +21,9 @@ from governance.accounts.tenancy import Capability, require
 
 from . import definition as qdef
 from .models import Questionnaire, QuestionnaireStatus
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +49,7 @@ def _question_count(canonical: dict) -> int:
 
 
 def questionnaire_publish_definition(
-    *, data: dict, source: str, organisation_id: int | None = None, actor=None
+    *, data: dict, source: str, organisation_id: int | None = None, actor: User | None = None
 ) -> PublishOutcome:
     """Store one validated definition as a questionnaire version (idempotent)."""
     canonical = qdef.canonical_definition(data)
@@ -111,7 +114,9 @@ def questionnaire_publish_definition(
         return PublishOutcome(questionnaire, "created")
 
 
-def _audit(actor, organisation_id: int | None, action: str, questionnaire: Questionnaire) -> None:
+def _audit(
+    actor: User | None, organisation_id: int | None, action: str, questionnaire: Questionnaire
+) -> None:
     if organisation_id is None:
         # The product library belongs to no organisation; its history is the repository's.
         logger.info("%s %s %s", action, questionnaire.key, questionnaire.version)
@@ -148,7 +153,7 @@ def _definition_errors(exc: qdef.DefinitionInvalid) -> ValidationError:
 
 
 def questionnaire_import(
-    *, actor, organisation_id: int, text: str, fmt: Literal["yaml", "json"], source: str
+    *, actor: User, organisation_id: int, text: str, fmt: Literal["yaml", "json"], source: str
 ) -> Questionnaire:
     """Import an organisation's own questionnaire from YAML or JSON text (admins only)."""
     require(actor, Capability.MANAGE, organisation_id)

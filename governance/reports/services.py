@@ -12,6 +12,7 @@ import datetime
 import hashlib
 import logging
 import time
+from typing import TYPE_CHECKING
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -26,6 +27,13 @@ from governance.jobs import job_claim, job_move, job_stale
 from governance.tasking import TRANSIENT_ERRORS, enqueue
 
 from .models import Report, ReportKind, ReportStatus
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from governance.assessments.models import Assessment, ScoreResult
+
+    from .rendering import RenderedPdf
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +70,7 @@ def decided_after_render(report: Report) -> bool:
     )
 
 
-def report_request(*, actor, assessment) -> Report:
+def report_request(*, actor: User, assessment: Assessment) -> Report:
     """The assessment report of the assessment's latest result, reused when it exists."""
     require(actor, Capability.VIEW, assessment.organisation_id)
     result_id = assessment.latest_result_id
@@ -118,7 +126,7 @@ def report_request(*, actor, assessment) -> Report:
     return report
 
 
-def portfolio_report_request(*, actor, organisation_id: int) -> Report:
+def portfolio_report_request(*, actor: User, organisation_id: int) -> Report:
     """A fresh portfolio report: it shows the organisation as it stands now."""
     require(actor, Capability.VIEW, organisation_id)
     with transaction.atomic():
@@ -180,7 +188,7 @@ def report_render(*, report_id: int) -> str:
     return "ready"
 
 
-def render_report_pdf(report: Report):
+def render_report_pdf(report: Report) -> RenderedPdf:
     from governance.assessments.models import ScoreResult
 
     from .rendering import render_assessment, render_portfolio
@@ -268,7 +276,7 @@ def report_sweep_stale(*, now: datetime.datetime | None = None) -> int:
     return len(stale_ids)
 
 
-def render_result_to_bytes(*, result) -> tuple[bytes, int, float]:
+def render_result_to_bytes(*, result: ScoreResult) -> tuple[bytes, int, float]:
     """Synchronous rendering for the management command: no Report row is written."""
     from .rendering import render_assessment
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,6 +16,11 @@ from governance.assessments.models import AssessmentStatus
 
 from .models import RespondentLink, hash_link_token
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from governance.assessments.models import Assessment
+
 MIN_DAYS = 1
 MAX_DAYS = 60
 DEFAULT_DAYS = 14
@@ -22,8 +28,8 @@ DEFAULT_DAYS = 14
 
 def respondent_link_create(
     *,
-    actor,
-    assessment,
+    actor: User,
+    assessment: Assessment,
     contact_name: str,
     contact_email: str = "",
     expires_in_days: int = DEFAULT_DAYS,
@@ -63,7 +69,7 @@ def respondent_link_create(
     return link, raw
 
 
-def respondent_link_revoke(*, actor, link: RespondentLink) -> RespondentLink:
+def respondent_link_revoke(*, actor: User, link: RespondentLink) -> RespondentLink:
     require(actor, Capability.EDIT, link.organisation_id)
     if link.revoked_at is not None:
         return link

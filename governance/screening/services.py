@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +20,11 @@ from governance.errors import StateConflict
 from .matching import Candidate, Matcher
 from .models import Disposition, Screening, ScreeningStatus, WatchlistEntry, WatchlistImport
 from .parsing import WatchlistInvalid, parse_watchlist
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from governance.vendors.models import Vendor
 
 BATCH = 2000
 # The fields of a vendor that name it, in the order a reviewer reads them.
@@ -100,7 +106,7 @@ def _matcher(watchlist_id: int, sha256: str) -> Matcher:
     return Matcher(candidates)
 
 
-def _hits(watchlist: WatchlistImport, vendor, names: list[tuple[str, str]]) -> list[dict]:
+def _hits(watchlist: WatchlistImport, vendor: Vendor, names: list[tuple[str, str]]) -> list[dict]:
     matcher = _matcher(watchlist.pk, watchlist.sha256)
     matches = matcher.match(names, settings.SCREENING_MATCH_THRESHOLD)
     if not matches:
@@ -133,7 +139,7 @@ def _hits(watchlist: WatchlistImport, vendor, names: list[tuple[str, str]]) -> l
     return hits
 
 
-def screened_names(vendor) -> list[list[str]]:
+def screened_names(vendor: Vendor) -> list[list[str]]:
     """The vendor's names as a screening records them: [field label, value] pairs."""
     return [
         [label, getattr(vendor, attribute).strip()]
@@ -142,7 +148,9 @@ def screened_names(vendor) -> list[list[str]]:
     ]
 
 
-def vendor_screen(*, actor, vendor, watchlist: WatchlistImport | None = None) -> Screening:
+def vendor_screen(
+    *, actor: User | None, vendor: Vendor, watchlist: WatchlistImport | None = None
+) -> Screening:
     """Screen the vendor's names against the list in force and keep the outcome.
 
     `actor=None` is the system (after an operator loads a new list); anyone else needs to
@@ -187,7 +195,9 @@ def vendor_screen(*, actor, vendor, watchlist: WatchlistImport | None = None) ->
     return screening
 
 
-def screening_dispose(*, actor, screening: Screening, disposition: str, note: str) -> Screening:
+def screening_dispose(
+    *, actor: User, screening: Screening, disposition: str, note: str
+) -> Screening:
     """A reviewer's verdict on a potential match: a false positive, or a confirmed match."""
     if not can(actor, Capability.DECIDE, screening.organisation_id):
         raise PermissionDenied("Only reviewers and administrators dispose of screening hits.")
@@ -249,7 +259,7 @@ def vendors_rescreen() -> dict[str, int]:
 # change, and when a new list comes into force: its latest screening is then out of date.
 
 
-def _out_of_date(vendor, latest: Screening | None, watchlist: WatchlistImport) -> bool:
+def _out_of_date(vendor: Vendor, latest: Screening | None, watchlist: WatchlistImport) -> bool:
     return (
         latest is None
         or latest.list_sha256 != watchlist.sha256

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -9,6 +11,9 @@ from governance.accounts.services import tenant_create, tenant_delete, tenant_up
 from governance.tasking import enqueue
 
 from .models import Contact, Offering, UseCase, Vendor
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 VENDOR_FIELDS = (
     "name",
@@ -74,7 +79,7 @@ def _screen_on_commit(vendor_id: int) -> None:
     transaction.on_commit(lambda: enqueue(screen_vendor, vendor_id), robust=True)
 
 
-def vendor_create(*, actor, organisation_id: int, data: dict) -> Vendor:
+def vendor_create(*, actor: User, organisation_id: int, data: dict) -> Vendor:
     vendor = Vendor(organisation_id=organisation_id, **_pick(data, VENDOR_FIELDS))
     vendor.name = (vendor.name or "").strip()
     _check_unique_name(vendor)
@@ -85,7 +90,7 @@ def vendor_create(*, actor, organisation_id: int, data: dict) -> Vendor:
     return vendor
 
 
-def vendor_update(*, actor, vendor: Vendor, data: dict) -> Vendor:
+def vendor_update(*, actor: User, vendor: Vendor, data: dict) -> Vendor:
     data = _pick(data, VENDOR_FIELDS)
     if "name" in data:
         data["name"] = (data["name"] or "").strip()
@@ -102,13 +107,13 @@ def vendor_update(*, actor, vendor: Vendor, data: dict) -> Vendor:
     return vendor
 
 
-def vendor_delete(*, actor, vendor: Vendor) -> None:
+def vendor_delete(*, actor: User, vendor: Vendor) -> None:
     tenant_delete(
         actor=actor, organisation_id=vendor.organisation_id, obj=vendor, action="vendor.delete"
     )
 
 
-def offering_create(*, actor, vendor: Vendor, data: dict) -> Offering:
+def offering_create(*, actor: User, vendor: Vendor, data: dict) -> Offering:
     offering = Offering(vendor=vendor, **_pick(data, OFFERING_FIELDS))
     return tenant_create(
         actor=actor,
@@ -118,7 +123,7 @@ def offering_create(*, actor, vendor: Vendor, data: dict) -> Offering:
     )
 
 
-def offering_update(*, actor, offering: Offering, data: dict) -> Offering:
+def offering_update(*, actor: User, offering: Offering, data: dict) -> Offering:
     return tenant_update(
         actor=actor,
         organisation_id=offering.vendor.organisation_id,
@@ -128,7 +133,7 @@ def offering_update(*, actor, offering: Offering, data: dict) -> Offering:
     )
 
 
-def offering_delete(*, actor, offering: Offering) -> None:
+def offering_delete(*, actor: User, offering: Offering) -> None:
     tenant_delete(
         actor=actor,
         organisation_id=offering.vendor.organisation_id,
@@ -137,14 +142,14 @@ def offering_delete(*, actor, offering: Offering) -> None:
     )
 
 
-def use_case_create(*, actor, organisation_id: int, data: dict) -> UseCase:
+def use_case_create(*, actor: User, organisation_id: int, data: dict) -> UseCase:
     use_case = UseCase(organisation_id=organisation_id, **_pick(data, USE_CASE_FIELDS))
     return tenant_create(
         actor=actor, organisation_id=organisation_id, obj=use_case, action="use_case.create"
     )
 
 
-def use_case_update(*, actor, use_case: UseCase, data: dict) -> UseCase:
+def use_case_update(*, actor: User, use_case: UseCase, data: dict) -> UseCase:
     return tenant_update(
         actor=actor,
         organisation_id=use_case.organisation_id,
@@ -154,7 +159,7 @@ def use_case_update(*, actor, use_case: UseCase, data: dict) -> UseCase:
     )
 
 
-def use_case_delete(*, actor, use_case: UseCase) -> None:
+def use_case_delete(*, actor: User, use_case: UseCase) -> None:
     tenant_delete(
         actor=actor,
         organisation_id=use_case.organisation_id,
@@ -163,14 +168,14 @@ def use_case_delete(*, actor, use_case: UseCase) -> None:
     )
 
 
-def contact_create(*, actor, vendor: Vendor, data: dict) -> Contact:
+def contact_create(*, actor: User, vendor: Vendor, data: dict) -> Contact:
     contact = Contact(vendor=vendor, **_pick(data, CONTACT_FIELDS))
     return tenant_create(
         actor=actor, organisation_id=vendor.organisation_id, obj=contact, action="contact.create"
     )
 
 
-def contact_delete(*, actor, contact: Contact) -> None:
+def contact_delete(*, actor: User, contact: Contact) -> None:
     tenant_delete(
         actor=actor,
         organisation_id=contact.vendor.organisation_id,

@@ -252,7 +252,12 @@ def _start_if_draft(changes: _Changes, *, assessment: Assessment) -> None:
 
 
 def evidence_add(
-    *, actor, assessment: Assessment, question_key: str, upload, actor_label: str | None = None
+    *,
+    actor: User | None,
+    assessment: Assessment,
+    question_key: str,
+    upload: UploadedFile,
+    actor_label: str | None = None,
 ) -> Evidence:
     """Attach a file to a question. The type comes from the content; the file is stored
     under its SHA-256, so identical uploads share one stored file."""

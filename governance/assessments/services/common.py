@@ -4,6 +4,7 @@ work to Celery once the transaction has committed."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -14,6 +15,11 @@ from governance.tasking import enqueue
 
 from ..models import Assessment, AssessmentStatus
 from ..selectors import compiled_questionnaire
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from governance.scoring import CompiledQuestionnaire
 
 
 @dataclass
@@ -28,13 +34,13 @@ class SubmitOutcome:
     enqueued: bool = False
 
 
-def _label(actor, actor_label: str | None) -> str:
+def _label(actor: User | None, actor_label: str | None) -> str:
     if actor_label:
         return actor_label
     return actor.get_username() if actor is not None else "system"
 
 
-def _require_writer(actor, actor_label: str | None, organisation_id: int) -> None:
+def _require_writer(actor: User | None, actor_label: str | None, organisation_id: int) -> None:
     # A vendor respondent acts through a link, without an account; the view that resolved
     # the link has already checked it, and says so with actor=None plus the link's label.
     if actor is None:
@@ -63,7 +69,7 @@ def _lock(assessment: Assessment) -> Assessment:
     )
 
 
-def _compiled(assessment: Assessment):
+def _compiled(assessment: Assessment) -> CompiledQuestionnaire:
     return compiled_questionnaire(assessment.questionnaire)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -14,10 +15,13 @@ from governance.accounts.tenancy import Capability, can, require
 from ..models import Finding, FindingStatus
 from .common import _refresh_caller_copy
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 FINDING_FIELDS = ("status", "owner", "due_date", "note")
 
 
-def finding_update(*, actor, finding: Finding, data: dict) -> Finding:
+def finding_update(*, actor: User, finding: Finding, data: dict) -> Finding:
     organisation_id = finding.organisation_id
     if not (
         can(actor, Capability.EDIT, organisation_id)

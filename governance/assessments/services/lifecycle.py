@@ -4,6 +4,7 @@ as a new revision."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -31,15 +32,21 @@ from .common import (
     _refresh_caller_copy,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from governance.questionnaires.models import Questionnaire
+    from governance.vendors.models import Offering, UseCase, Vendor
+
 
 def assessment_create(
     *,
-    actor,
+    actor: User,
     organisation_id: int,
-    vendor,
-    questionnaire,
-    offering=None,
-    use_case=None,
+    vendor: Vendor,
+    questionnaire: Questionnaire,
+    offering: Offering | None = None,
+    use_case: UseCase | None = None,
     title: str = "",
 ) -> Assessment:
     require(actor, Capability.EDIT, organisation_id)
@@ -83,7 +90,7 @@ def assessment_create(
     return assessment
 
 
-def assessment_submit(*, actor, assessment: Assessment) -> SubmitOutcome:
+def assessment_submit(*, actor: User, assessment: Assessment) -> SubmitOutcome:
     require(actor, Capability.EDIT, assessment.organisation_id)
     with transaction.atomic():
         locked = _lock_editable(assessment, "The assessment is already {status}.")
@@ -123,7 +130,7 @@ def assessment_submit(*, actor, assessment: Assessment) -> SubmitOutcome:
     return outcome
 
 
-def assessment_retry(*, actor, assessment: Assessment) -> SubmitOutcome:
+def assessment_retry(*, actor: User, assessment: Assessment) -> SubmitOutcome:
     """Score a failed assessment again (or re-send one whose scoring was delayed)."""
     require(actor, Capability.EDIT, assessment.organisation_id)
     with transaction.atomic():
@@ -154,7 +161,7 @@ def assessment_retry(*, actor, assessment: Assessment) -> SubmitOutcome:
 
 
 def assessment_decide(
-    *, actor, assessment: Assessment, decision: str, conditions: str = "", rationale: str = ""
+    *, actor: User, assessment: Assessment, decision: str, conditions: str = "", rationale: str = ""
 ) -> Assessment:
     require(actor, Capability.DECIDE, assessment.organisation_id)
     conditions = (conditions or "").strip()
@@ -203,7 +210,7 @@ def assessment_decide(
     return assessment
 
 
-def assessment_reopen(*, actor, assessment: Assessment) -> Assessment:
+def assessment_reopen(*, actor: User, assessment: Assessment) -> Assessment:
     """Start the next revision of a decided assessment with its answers and evidence.
 
     The decided revision, its results and findings stay exactly as they were."""

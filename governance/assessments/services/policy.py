@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -16,6 +17,9 @@ from ..models import (
 )
 from ..selectors import latest_policies
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 def policy_current(*, organisation_id: int) -> ScoringPolicy:
     """The organisation's newest policy version, storing version 1 (the product default)
@@ -24,7 +28,9 @@ def policy_current(*, organisation_id: int) -> ScoringPolicy:
     return policy or ScoringPolicy.product_default(organisation_id)
 
 
-def policy_update(*, actor, organisation_id: int, body: dict, note: str = "") -> ScoringPolicy:
+def policy_update(
+    *, actor: User, organisation_id: int, body: dict, note: str = ""
+) -> ScoringPolicy:
     """Save a new version of the policy. Existing results keep naming the version they used;
     rescoring (rescore_request) applies the new one."""
     require(actor, Capability.MANAGE, organisation_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -17,6 +18,9 @@ from ..models import (
     AssessmentStatus,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 def _chunks(ids: list[int], size: int) -> Iterable[list[int]]:
     for start in range(0, len(ids), size):
@@ -24,7 +28,7 @@ def _chunks(ids: list[int], size: int) -> Iterable[list[int]]:
 
 
 def rescore_request(
-    *, actor=None, organisation_id: int | None = None, batch_size: int = 200
+    *, actor: User | None = None, organisation_id: int | None = None, batch_size: int = 200
 ) -> int:
     """Enqueue rescoring of every scored or decided assessment (of one organisation, or of
     all when called by the system) in batches. Returns how many were enqueued. Earlier
