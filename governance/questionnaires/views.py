@@ -8,11 +8,12 @@ from django.shortcuts import render
 
 from governance.scoring.domains import REFERENCE_FRAMEWORK
 from governance.web.access import get_or_404, page
+from governance.web.requests import MemberRequest
 
 from .models import Questionnaire
 
 
-def _visible(request):
+def _visible(request: MemberRequest):
     # The web pages work in the active organisation: the library plus its own imports.
     return Questionnaire.objects.for_user(request.user).filter(
         Q(organisation__isnull=True) | Q(organisation_id=request.organisation_id)
@@ -20,7 +21,7 @@ def _visible(request):
 
 
 @page()
-def questionnaire_list(request):
+def questionnaire_list(request: MemberRequest):
     versions = _visible(request).order_by("key", "-created_at")
     groups: dict[str, dict] = {}
     for q in versions:
@@ -45,7 +46,7 @@ def references_of(question: dict) -> list[tuple[str, list[str]]]:
 
 
 @page()
-def questionnaire_detail(request, pk):
+def questionnaire_detail(request: MemberRequest, pk):
     questionnaire = get_or_404(lambda **kw: _visible(request).get(**kw), pk=pk)
     definition = questionnaire.definition or {}
     titles = {}

@@ -6,13 +6,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.views.decorators.http import require_GET
 
+from governance.web.requests import ViewRequest
+
 from .models import Report, ReportStatus
 from .selectors import report_get
 
 
 @login_required
 @require_GET
-def report_download(request, pk: int):
+def report_download(request: ViewRequest, pk: int):
     try:
         report = report_get(user=request.user, pk=pk)
     except Report.DoesNotExist:

@@ -12,6 +12,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -23,6 +24,7 @@ from governance.assessments.forms import RespondentLinkForm, progress
 from governance.assessments.models import AssessmentStatus
 from governance.errors import StateConflict
 from governance.web.access import apply_validation_error, get_or_404, page
+from governance.web.requests import MemberRequest, ViewRequest
 from governance.web.wizard import review_context, section_page
 
 from . import ratelimit, selectors, services
@@ -36,13 +38,13 @@ def _limits() -> tuple[int, int]:
     )
 
 
-def _client_ip(request) -> str:
+def _client_ip(request: HttpRequest) -> str:
     # REMOTE_ADDR only: X-Forwarded-For is set by the client unless a trusted proxy rewrites
     # it, and trusting it would let anyone dodge the per-IP limit.
     return request.META.get("REMOTE_ADDR", "unknown")
 
 
-def _refuse(request, template: str, status: int, **context):
+def _refuse(request: HttpRequest, template: str, status: int, **context):
     response = render(request, f"respondents/{template}", context, status=status)
     add_never_cache_headers(response)
     return response
@@ -91,7 +93,7 @@ def _urls(token):
 
 
 @token_page
-def respond_start(request, link):
+def respond_start(request: ViewRequest, link):
     assessment = link.assessment
     values = assessment_selectors.answer_values(assessment=assessment)
     return render(
@@ -112,7 +114,7 @@ def respond_start(request, link):
 
 
 @token_page
-def respond_section(request, link, section):
+def respond_section(request: ViewRequest, link, section):
     token = request.resolver_match.kwargs["token"]
     return section_page(
         request,
@@ -128,7 +130,7 @@ def respond_section(request, link, section):
 
 
 @token_page
-def respond_review(request, link):
+def respond_review(request: ViewRequest, link):
     assessment = link.assessment
     token = request.resolver_match.kwargs["token"]
     return render(
@@ -151,7 +153,7 @@ def respond_review(request, link):
 # --- Assessor side: invite and revoke ---------------------------------------------------------
 
 
-def _assessment(request, pk):
+def _assessment(request: MemberRequest, pk):
     return get_or_404(
         lambda **kw: assessment_selectors.assessment_list(
             user=request.user, organisation_id=request.organisation_id
@@ -162,7 +164,7 @@ def _assessment(request, pk):
 
 @require_POST
 @page(Capability.EDIT)
-def link_create(request, pk):
+def link_create(request: MemberRequest, pk):
     assessment = _assessment(request, pk)
     form = RespondentLinkForm(request.POST)
     if form.is_valid():
@@ -195,7 +197,7 @@ def link_create(request, pk):
 
 @require_POST
 @page(Capability.EDIT)
-def link_revoke(request, pk, link_pk):
+def link_revoke(request: MemberRequest, pk, link_pk):
     assessment = _assessment(request, pk)
     link = get_or_404(
         lambda **kw: selectors.respondent_link_list(user=request.user, assessment=assessment).get(

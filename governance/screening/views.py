@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -13,6 +13,7 @@ from governance.accounts.tenancy import Capability
 from governance.errors import StateConflict
 from governance.vendors.detail import render_vendor_detail, vendor_for_request
 from governance.web.access import apply_validation_error, get_or_404, page
+from governance.web.requests import MemberRequest
 
 from . import selectors, services
 from .forms import DispositionForm
@@ -24,7 +25,7 @@ def _back(vendor):
 
 @require_POST
 @page(Capability.EDIT)
-def screen(request: HttpRequest, pk) -> HttpResponse:
+def screen(request: MemberRequest, pk) -> HttpResponse:
     vendor = vendor_for_request(request, pk)
     try:
         screening = services.vendor_screen(actor=request.user, vendor=vendor)
@@ -44,7 +45,7 @@ def screen(request: HttpRequest, pk) -> HttpResponse:
 
 @require_POST
 @page(Capability.DECIDE)
-def dispose(request: HttpRequest, pk, screening_pk) -> HttpResponse:
+def dispose(request: MemberRequest, pk, screening_pk) -> HttpResponse:
     vendor = vendor_for_request(request, pk)
     screening = get_or_404(
         lambda **kw: selectors.screening_list(user=request.user, vendor_id=vendor.pk).get(**kw),

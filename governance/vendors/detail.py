@@ -4,7 +4,7 @@ the views rather than in them: no app's views import another app's views."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from governance.accounts.tenancy import Capability, can
@@ -15,6 +15,7 @@ from governance.screening.forms import DispositionForm
 from governance.screening.models import ScreeningStatus
 from governance.web import charts
 from governance.web.access import get_or_404
+from governance.web.requests import MemberRequest
 
 from . import selectors
 from .forms import ContactForm
@@ -23,14 +24,14 @@ from .models import Vendor
 SCREENING_HISTORY = 5
 
 
-def vendor_for_request(request: HttpRequest, pk) -> Vendor:
+def vendor_for_request(request: MemberRequest, pk) -> Vendor:
     """The vendor of the active organisation, or a 404."""
     return get_or_404(
         selectors.vendor_get, user=request.user, organisation_id=request.organisation_id, pk=pk
     )
 
 
-def screening_context(request: HttpRequest, vendor: Vendor) -> dict:
+def screening_context(request: MemberRequest, vendor: Vendor) -> dict:
     """What the vendor page shows of screening: the latest outcome and a few before it."""
     screenings = list(
         screening_selectors.screening_list(user=request.user, vendor_id=vendor.pk)[
@@ -50,7 +51,7 @@ def screening_context(request: HttpRequest, vendor: Vendor) -> dict:
 
 
 def render_vendor_detail(
-    request: HttpRequest, vendor: Vendor, *, status: int = 200, **extra
+    request: MemberRequest, vendor: Vendor, *, status: int = 200, **extra
 ) -> HttpResponse:
     """The vendor page; `extra` replaces parts of its context (e.g. a bound form)."""
     offerings = selectors.offering_list(user=request.user, vendor_id=vendor.pk)

@@ -7,12 +7,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms.models import model_to_dict
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from governance.accounts.tenancy import Capability
 from governance.web.access import apply_validation_error, get_or_404, page
+from governance.web.requests import MemberRequest
 
 from . import selectors, services
 from .detail import render_vendor_detail, vendor_for_request
@@ -23,7 +24,7 @@ PAGE_SIZE = 25
 
 
 @page()
-def vendor_list(request: HttpRequest) -> HttpResponse:
+def vendor_list(request: MemberRequest) -> HttpResponse:
     # The API's vendor FilterSet: a query string lists the same vendors here and there.
     # A value it cannot read is shown as the field's error and left out of the filters.
     filterset = VendorFilterSet(
@@ -48,7 +49,7 @@ def vendor_list(request: HttpRequest) -> HttpResponse:
 
 
 @page(Capability.EDIT)
-def vendor_create(request: HttpRequest) -> HttpResponse:
+def vendor_create(request: MemberRequest) -> HttpResponse:
     form = VendorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -66,7 +67,7 @@ def vendor_create(request: HttpRequest) -> HttpResponse:
 
 
 @page(Capability.EDIT)
-def vendor_edit(request: HttpRequest, pk) -> HttpResponse:
+def vendor_edit(request: MemberRequest, pk) -> HttpResponse:
     vendor = vendor_for_request(request, pk)
     initial = model_to_dict(vendor, fields=services.VENDOR_FIELDS)
     form = VendorForm(request.POST or None, initial=initial)
@@ -82,11 +83,11 @@ def vendor_edit(request: HttpRequest, pk) -> HttpResponse:
 
 
 @page()
-def vendor_detail(request: HttpRequest, pk) -> HttpResponse:
+def vendor_detail(request: MemberRequest, pk) -> HttpResponse:
     return render_vendor_detail(request, vendor_for_request(request, pk))
 
 
-def _child_form(request, *, vendor, form, template, create, title, success):
+def _child_form(request: MemberRequest, *, vendor, form, template, create, title, success):
     if request.method == "POST" and form.is_valid():
         try:
             create(form.service_data())
@@ -99,7 +100,7 @@ def _child_form(request, *, vendor, form, template, create, title, success):
 
 
 @page(Capability.EDIT)
-def offering_create(request, pk):
+def offering_create(request: MemberRequest, pk):
     vendor = vendor_for_request(request, pk)
     return _child_form(
         request,
@@ -113,7 +114,7 @@ def offering_create(request, pk):
 
 
 @page(Capability.EDIT)
-def offering_edit(request, pk, offering_pk):
+def offering_edit(request: MemberRequest, pk, offering_pk):
     vendor = vendor_for_request(request, pk)
     offering = get_or_404(
         lambda **kw: selectors.offering_list(user=request.user, vendor_id=vendor.pk).get(**kw),
@@ -134,7 +135,7 @@ def offering_edit(request, pk, offering_pk):
 
 
 @page(Capability.EDIT)
-def use_case_create(request, pk):
+def use_case_create(request: MemberRequest, pk):
     vendor = vendor_for_request(request, pk)
     offerings = selectors.offering_list(user=request.user, vendor_id=vendor.pk)
     initial = {"offering": request.GET.get("offering")} if request.GET.get("offering") else None
@@ -152,7 +153,7 @@ def use_case_create(request, pk):
 
 
 @page(Capability.EDIT)
-def use_case_edit(request, pk, use_case_pk):
+def use_case_edit(request: MemberRequest, pk, use_case_pk):
     vendor = vendor_for_request(request, pk)
     use_case = get_or_404(
         lambda **kw: selectors.use_case_list(user=request.user, vendor_id=vendor.pk).get(**kw),
@@ -174,7 +175,7 @@ def use_case_edit(request, pk, use_case_pk):
 
 
 @page(Capability.EDIT)
-def contact_create(request, pk):
+def contact_create(request: MemberRequest, pk):
     vendor = vendor_for_request(request, pk)
     return _child_form(
         request,
@@ -189,7 +190,7 @@ def contact_create(request, pk):
 
 @require_POST
 @page(Capability.EDIT)
-def contact_delete(request, pk, contact_pk):
+def contact_delete(request: MemberRequest, pk, contact_pk):
     vendor = vendor_for_request(request, pk)
     contact = get_or_404(
         lambda **kw: selectors.contact_list(user=request.user, vendor_id=vendor.pk).get(**kw),

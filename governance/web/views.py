@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -8,26 +8,27 @@ from django.views.decorators.http import require_POST
 from governance.accounts.middleware import SESSION_KEY
 from governance.accounts.services import membership_choose
 from governance.accounts.tenancy import memberships_of
+from governance.web.requests import MemberRequest, ViewRequest
 
 from .access import page
 from .selectors import dashboard_data
 
 
-def healthz(request):
+def healthz(request: HttpRequest):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
 
 
 @page()
-def dashboard(request):
+def dashboard(request: MemberRequest):
     data = dashboard_data(user=request.user, organisation_id=request.organisation_id)
     return render(request, "web/dashboard.html", data)
 
 
 @login_required
 @require_POST
-def switch_organisation(request):
+def switch_organisation(request: ViewRequest):
     try:
         organisation_id = int(request.POST.get("organisation", ""))
     except ValueError:

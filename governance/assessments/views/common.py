@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from governance.web.access import get_or_404
+from governance.web.requests import MemberRequest
 
 from .. import selectors
 
 
-def _assessment(request, pk):
+def _assessment(request: MemberRequest, pk):
     return get_or_404(
         lambda **kw: selectors.assessment_list(
             user=request.user, organisation_id=request.organisation_id

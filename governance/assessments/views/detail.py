@@ -21,6 +21,7 @@ from governance.screening.consistency import answer_conflicts, open_hits
 from governance.screening.selectors import latest_screening
 from governance.web import charts
 from governance.web.access import apply_validation_error, get_or_404, page
+from governance.web.requests import MemberRequest
 from governance.web.wizard import saved_answers
 
 from .. import selectors, services
@@ -39,7 +40,7 @@ TOP_DRIVERS = 6
 # --- Status and result ---------------------------------------------------------------------------
 
 
-def _report_for(request, assessment):
+def _report_for(request: MemberRequest, assessment):
     """The assessment report of the latest result, if one was requested."""
     if assessment.latest_result_id is None:
         return None
@@ -58,7 +59,7 @@ def _report_download_url(report) -> str | None:
 
 @require_GET
 @page()
-def assessment_status(request, pk):
+def assessment_status(request: MemberRequest, pk):
     """Small JSON document the result page polls while scoring (and rendering) runs."""
     assessment = _assessment(request, pk)
     report = _report_for(request, assessment)
@@ -103,11 +104,11 @@ def _drivers_in_words(outcome: dict) -> list[dict]:
 
 
 @page()
-def assessment_detail(request, pk):
+def assessment_detail(request: MemberRequest, pk):
     return _detail(request, _assessment(request, pk))
 
 
-def _detail(request, assessment, *, decision_form=None, status=200):
+def _detail(request: MemberRequest, assessment, *, decision_form=None, status=200):
     result = assessment.latest_result
     organisation_id = assessment.organisation_id
     can_edit = can(request.user, Capability.EDIT, organisation_id)
@@ -202,7 +203,7 @@ def _suggested_decision(recommended: str) -> str:
 
 @require_POST
 @page(Capability.EDIT)
-def assessment_retry(request, pk):
+def assessment_retry(request: MemberRequest, pk):
     assessment = _assessment(request, pk)
     try:
         services.assessment_retry(actor=request.user, assessment=assessment)
@@ -215,7 +216,7 @@ def assessment_retry(request, pk):
 
 @require_POST
 @page(Capability.EDIT)
-def assessment_reopen(request, pk):
+def assessment_reopen(request: MemberRequest, pk):
     assessment = _assessment(request, pk)
     try:
         revision = services.assessment_reopen(actor=request.user, assessment=assessment)
@@ -228,7 +229,7 @@ def assessment_reopen(request, pk):
 
 @require_POST
 @page(Capability.DECIDE)
-def assessment_decide(request, pk):
+def assessment_decide(request: MemberRequest, pk):
     assessment = _assessment(request, pk)
     form = DecisionForm(request.POST)
     if form.is_valid():
@@ -250,7 +251,7 @@ def assessment_decide(request, pk):
 
 @require_POST
 @page((Capability.EDIT, Capability.DECIDE))
-def finding_edit(request, pk, finding_pk):
+def finding_edit(request: MemberRequest, pk, finding_pk):
     assessment = _assessment(request, pk)
     finding = get_or_404(
         lambda **kw: (

@@ -14,6 +14,7 @@ from governance.errors import StateConflict
 from governance.reports import services as report_services
 from governance.reports.models import ReportStatus
 from governance.web.access import get_or_404, page
+from governance.web.requests import MemberRequest
 
 from .. import selectors
 from .common import _assessment
@@ -21,7 +22,7 @@ from .common import _assessment
 
 @require_POST
 @page((Capability.EDIT, Capability.DECIDE))
-def report_request(request, pk):
+def report_request(request: MemberRequest, pk):
     assessment = _assessment(request, pk)
     try:
         report = report_services.report_request(actor=request.user, assessment=assessment)
@@ -41,7 +42,7 @@ def report_request(request, pk):
 
 @require_GET
 @page()
-def evidence_download(request, pk, evidence_pk):
+def evidence_download(request: MemberRequest, pk, evidence_pk):
     assessment = _assessment(request, pk)
     evidence, handle = get_or_404(selectors.evidence_open, user=request.user, pk=evidence_pk)
     if evidence.assessment_id != assessment.pk:

@@ -16,6 +16,7 @@ from governance.screening.consistency import answer_conflicts, open_hits
 from governance.screening.selectors import latest_screening
 from governance.vendors import selectors as vendor_selectors
 from governance.web.access import apply_validation_error, get_or_404, page
+from governance.web.requests import MemberRequest
 from governance.web.wizard import review_context, saved_answers, section_page
 
 from .. import selectors, services
@@ -27,7 +28,7 @@ from .common import _assessment
 
 
 @page(Capability.EDIT)
-def assessment_start(request):
+def assessment_start(request: MemberRequest):
     vendor_id = request.POST.get("vendor") or request.GET.get("vendor")
     vendor = get_or_404(
         lambda **kw: vendor_selectors.vendor_list(
@@ -69,7 +70,7 @@ def assessment_start(request):
 
 
 @page()
-def assessment_list(request):
+def assessment_list(request: MemberRequest):
     qs = selectors.assessment_list(user=request.user, organisation_id=request.organisation_id)
     status = request.GET.get("status", "")
     if status in AssessmentStatus.values:
@@ -89,7 +90,7 @@ def assessment_list(request):
 
 
 @page()
-def assessment_answer(request, pk):
+def assessment_answer(request: MemberRequest, pk):
     """Open the wizard at the first section that still has unanswered questions."""
     assessment = _assessment(request, pk)
     values, _ = saved_answers(assessment)
@@ -109,7 +110,7 @@ def _assessor_urls(assessment):
 
 
 @page(Capability.EDIT)
-def assessment_section(request, pk, section):
+def assessment_section(request: MemberRequest, pk, section):
     assessment = _assessment(request, pk)
     return section_page(
         request,
@@ -125,7 +126,7 @@ def assessment_section(request, pk, section):
     )
 
 
-def _review(request, assessment, *, status=200, **extra):
+def _review(request: MemberRequest, assessment, *, status=200, **extra):
     """The review page. Beside the answers it lists those the vendor's latest watchlist
     screening contradicts (internal: the vendor's respondents never see their screening)."""
     context = review_context(assessment, problems=extra.pop("problems", None))
@@ -155,13 +156,13 @@ def _review(request, assessment, *, status=200, **extra):
 
 
 @page()
-def assessment_review(request, pk):
+def assessment_review(request: MemberRequest, pk):
     return _review(request, _assessment(request, pk))
 
 
 @require_POST
 @page(Capability.EDIT)
-def assessment_submit(request, pk):
+def assessment_submit(request: MemberRequest, pk):
     assessment = _assessment(request, pk)
     try:
         outcome = services.assessment_submit(actor=request.user, assessment=assessment)
