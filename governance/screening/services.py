@@ -112,9 +112,9 @@ def _hits(watchlist: WatchlistImport, vendor: Vendor, names: list[tuple[str, str
     if not matches:
         return []
     entries = WatchlistEntry.objects.in_bulk([m.entry for m in matches])
-    vendor_countries = {
-        str(c) for c in (vendor.headquarters_country.code, vendor.parent_country.code) if c
-    }
+    # A CountryField holds a Country; the stubs see the CharField underneath.
+    codes = (vendor.headquarters_country.code, vendor.parent_country.code)  # type: ignore[attr-defined]
+    vendor_countries = {str(c) for c in codes if c}
     hits = []
     for match in matches:
         entry = entries[match.entry]

@@ -83,7 +83,7 @@ def _enqueue_scoring_on_commit(outcome: SubmitOutcome, reason: str) -> None:
 
     pk = outcome.assessment.pk
 
-    def send():
+    def send() -> None:
         outcome.enqueued = enqueue(score_assessment, pk, reason)
 
     # robust: even if sending raised past our own guard, the committed submission stands.
