@@ -12,23 +12,26 @@ import datetime as dt
 import operator
 from collections.abc import Iterable, Mapping
 from functools import reduce
+from typing import TypeVar, cast
 
-from django.db.models import Q, QuerySet
+from django.db.models import Manager, Q, QuerySet
 from django.utils import timezone
 
 from governance.lifecycle import Lifecycle
+
+S = TypeVar("S", bound=Lifecycle)
 
 
 def job_move(
     rows: QuerySet,
     target: Lifecycle,
     *,
-    source: Iterable[Lifecycle] | None = None,
+    source: Iterable[str] | None = None,
     **values: object,
 ) -> int:
     """Move the rows that may go to `target` there (only those in `source`, when given),
     setting `values` too. Returns how many moved. Marking a job failed is a move."""
-    allowed = type(target).sources(target)
+    allowed = type(target).sources(cast(str, target))
     if source is not None:
         narrowed = frozenset(source)
         if not narrowed <= allowed:
@@ -50,9 +53,10 @@ def job_claim(
     `running` be entered again, a claim older than `stale_after` (or never stamped) is
     taken over, because its worker died. False when another worker holds it."""
     now = now or timezone.now()
-    sources = type(running).sources(running)
-    condition = Q(status__in=sources - {running})
-    if running in sources:
+    state = cast(str, running)  # a member of a Lifecycle TextChoices is its str value
+    sources = type(running).sources(state)
+    condition = Q(status__in=sources - {state})
+    if state in sources:
         if stale_after is None:
             raise ValueError(f"taking over a {running!r} claim needs stale_after")
         condition |= Q(status=running, **{f"{started_field}__lt": now - stale_after})
@@ -61,8 +65,8 @@ def job_claim(
 
 
 def job_stale(
-    rows: QuerySet,
-    waiting: Mapping[Lifecycle, tuple[str, dt.timedelta]],
+    rows: QuerySet | Manager,
+    waiting: Mapping[S, tuple[str, dt.timedelta]],
     *,
     now: dt.datetime | None = None,
 ) -> QuerySet:

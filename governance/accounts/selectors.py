@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.db.models import F, Q, QuerySet
 
-from .models import AuditEvent, Invitation, Membership, hash_token
+from .models import AuditEvent, Invitation, InvitationQuerySet, Membership, hash_token
 from .tenancy import CAPABILITIES, Capability, memberships_of, organisation_ids
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser as User
+    from django.contrib.auth.models import User
 
 
 def managed_organisation_ids(user: User) -> list[int]:
@@ -43,7 +43,7 @@ def membership_own(*, user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("organisation")
 
 
-def invitation_list(*, user: User, organisation_id: int | None = None) -> QuerySet[Invitation]:
+def invitation_list(*, user: User, organisation_id: int | None = None) -> InvitationQuerySet:
     """Invitations of the organisations the user administers; nobody else sees them."""
     rows = Invitation.objects.filter(organisation_id__in=managed_organisation_ids(user))
     if organisation_id is not None:

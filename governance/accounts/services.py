@@ -254,7 +254,7 @@ def membership_choose(*, user: User, organisation_id: int) -> Membership:
 # --------------------------------------------------------------------------- invitations
 
 INVALID_LINK = "This invitation link is not valid. Ask an admin of the organisation for a new one."
-UNUSABLE = {
+UNUSABLE: dict[str, str] = {
     InvitationStatus.ACCEPTED: "This invitation has already been used.",
     InvitationStatus.REVOKED: "This invitation was withdrawn by an admin of the organisation.",
     InvitationStatus.EXPIRED: "This invitation has expired; ask an admin of the organisation "
@@ -388,7 +388,7 @@ def _accept(invitation: Invitation, user: User) -> tuple[Membership, bool]:
         user=user, organisation_id=invitation.organisation_id
     ).first()
     created = membership is None
-    if created:
+    if membership is None:
         membership = Membership(
             user=user, organisation_id=invitation.organisation_id, role=invitation.role
         )

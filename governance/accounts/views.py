@@ -7,12 +7,13 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from governance.errors import StateConflict
 from governance.web.access import apply_validation_error, get_or_404, page
+from governance.web.requests import MemberRequest, SignedInRequest, ViewRequest
 
 from . import selectors, services
 from .forms import InvitationForm, RoleForm, SignupForm
@@ -21,7 +22,7 @@ from .models import Role
 from .tenancy import Capability, can, memberships_of
 
 
-def _members_page(request: HttpRequest, invite_form: InvitationForm | None = None, status=200):
+def _members_page(request: MemberRequest, invite_form: InvitationForm | None = None, status=200):
     manages = can(request.user, Capability.MANAGE, request.organisation_id)
     context = {
         "members": selectors.membership_list(
@@ -44,13 +45,13 @@ def _members_page(request: HttpRequest, invite_form: InvitationForm | None = Non
 
 
 @page()
-def member_list(request: HttpRequest) -> HttpResponse:
+def member_list(request: MemberRequest) -> HttpResponse:
     return _members_page(request)
 
 
 @page(Capability.MANAGE)
 @require_POST
-def invitation_create(request: HttpRequest) -> HttpResponse:
+def invitation_create(request: MemberRequest) -> HttpResponse:
     form = InvitationForm(request.POST)
     if form.is_valid():
         try:
@@ -71,7 +72,7 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
 
 @page(Capability.MANAGE)
 @require_POST
-def invitation_revoke(request: HttpRequest, invitation_pk: int) -> HttpResponse:
+def invitation_revoke(request: MemberRequest, invitation_pk: int) -> HttpResponse:
     invitation = get_or_404(
         lambda **kw: selectors.invitation_list(
             user=request.user, organisation_id=request.organisation_id
@@ -87,7 +88,7 @@ def invitation_revoke(request: HttpRequest, invitation_pk: int) -> HttpResponse:
     return redirect("accounts:members")
 
 
-def _member_of_active_organisation(request: HttpRequest, pk: int):
+def _member_of_active_organisation(request: MemberRequest, pk: int):
     return get_or_404(
         lambda **kw: selectors.membership_list(
             user=request.user, organisation_id=request.organisation_id
@@ -98,7 +99,7 @@ def _member_of_active_organisation(request: HttpRequest, pk: int):
 
 @page(Capability.MANAGE)
 @require_POST
-def member_role(request: HttpRequest, pk: int) -> HttpResponse:
+def member_role(request: MemberRequest, pk: int) -> HttpResponse:
     membership = _member_of_active_organisation(request, pk)
     form = RoleForm(request.POST)
     if not form.is_valid():
@@ -117,7 +118,7 @@ def member_role(request: HttpRequest, pk: int) -> HttpResponse:
 
 @page(Capability.MANAGE)
 @require_POST
-def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def member_remove(request: MemberRequest, pk: int) -> HttpResponse:
     membership = _member_of_active_organisation(request, pk)
     try:
         services.membership_remove(actor=request.user, membership=membership)
@@ -130,7 +131,7 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @page()
 @require_POST
-def organisation_leave(request: HttpRequest) -> HttpResponse:
+def organisation_leave(request: MemberRequest) -> HttpResponse:
     """Leave the active organisation."""
     membership = get_or_404(
         lambda **kw: selectors.membership_own(user=request.user).get(**kw),
@@ -149,11 +150,11 @@ def organisation_leave(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def no_organisation(request: HttpRequest) -> HttpResponse:
+def no_organisation(request: SignedInRequest) -> HttpResponse:
     return render(request, "accounts/no_organisation.html")
 
 
-def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+def invitation_accept(request: ViewRequest, token: str) -> HttpResponse:
     """The page an invitation link opens: it names the organisation and the role, and the
     signed-in account accepts with a button; without an account, one is created here."""
     invitation = selectors.invitation_by_token(token=token)

@@ -85,7 +85,8 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
 
     def get_queryset(self):
         if self.action == "list":
-            return selectors.invitation_list(user=self.request.user)
+            # IsAuthenticated, the default permission, has run: the user is never anonymous.
+            return selectors.invitation_list(user=self.request.user)  # type: ignore[arg-type]
         # One of the user's organisations' invitations is found, then refused with a 403
         # unless they administer it; another organisation's is a 404 like a missing one.
         return Invitation.objects.filter(

@@ -26,9 +26,14 @@ class ViewRequest(HttpRequest):
     role: str | None
 
 
-class MemberRequest(ViewRequest):
-    """A request the page guard let through: a signed-in member of the active organisation."""
+class SignedInRequest(ViewRequest):
+    """A request login_required let through: a signed-in user, perhaps of no organisation."""
 
     user: User
+
+
+class MemberRequest(SignedInRequest):
+    """A request the page guard let through: a signed-in member of the active organisation."""
+
     organisation_id: int
     role: str

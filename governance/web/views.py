@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from governance.accounts.middleware import SESSION_KEY
 from governance.accounts.services import membership_choose
 from governance.accounts.tenancy import memberships_of
-from governance.web.requests import MemberRequest, ViewRequest
+from governance.web.requests import MemberRequest, SignedInRequest
 
 from .access import page
 from .selectors import dashboard_data
@@ -28,7 +28,7 @@ def dashboard(request: MemberRequest):
 
 @login_required
 @require_POST
-def switch_organisation(request: ViewRequest):
+def switch_organisation(request: SignedInRequest):
     try:
         organisation_id = int(request.POST.get("organisation", ""))
     except ValueError:

@@ -45,7 +45,7 @@ class _Scored:
         return self.result
 
 
-def _readable(exc: Exception) -> str:
+def _readable(exc: BaseException) -> str:
     """A failure message an assessor can act on."""
     if isinstance(exc, InvalidAnswer):
         problems = "; ".join(f"{e.question}: {e.message}" for e in exc.errors[:10])

@@ -162,7 +162,7 @@ def evidence_until(snap: Snapshot) -> list:
         if e.uploaded_at <= snap.snapshot_at
     ]
     for index, item in enumerate(rows, start=1):
-        item.ref = f"E{index}"
+        item.ref = f"E{index}"  # type: ignore[attr-defined]  # for the template only
     return rows
 
 
