@@ -205,6 +205,7 @@ class CompiledQuestionnaire:
         get = answers.get
         for q in self.conditional:
             controller = q.show_if_question
+            assert controller is not None  # a conditional question names its controller
             if controller in hidden or not q.shown_by(get(controller)):
                 hidden.add(q.key)
         return frozenset(hidden)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from governance.assessments.models import Answer, Assessment
@@ -21,7 +23,7 @@ def latest_screening(*, user, vendor_id: int) -> Screening | None:
     return screening_list(user=user, vendor_id=vendor_id).first()
 
 
-def _latest_per_vendor() -> QuerySet[Screening]:
+def _latest_per_vendor() -> QuerySet[Screening, Any]:
     """The id of the vendor's (OuterRef "vendor_id") latest screening."""
     return (
         Screening.objects.filter(vendor_id=OuterRef("vendor_id"))

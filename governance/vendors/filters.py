@@ -12,6 +12,7 @@ rated yet. The FilterSet runs over a queryset that already carries the `rating` 
 from __future__ import annotations
 
 import copy
+from typing import Any, ClassVar
 
 import django_filters
 from django import forms
@@ -80,6 +81,10 @@ class VendorFilterForm(forms.Form):
 
 
 class VendorFilterSet(django_filters.FilterSet):
+    # Set by FilterSet's metaclass and by _form_class below; declared for the type checker.
+    _meta: ClassVar[Any]
+    _built_form_class: ClassVar[type[forms.Form]]
+
     search = django_filters.CharFilter(
         label="Search",
         method="filter_search",
