@@ -25,6 +25,8 @@ from .selectors import compiled_questionnaire
 if TYPE_CHECKING:
     from governance.questionnaires.models import Questionnaire
 
+    from .services.answers import AnswerItem
+
 VALUE_PREFIX = "q__"
 COMMENT_PREFIX = "c__"
 EVIDENCE_PREFIX = "e__"
@@ -220,7 +222,7 @@ def _parse_number(raw: str) -> int | float:
         return number
 
 
-def parse_section(section: dict, data) -> tuple[list[dict], dict[str, list[str]], dict, dict]:
+def parse_section(section: dict, data) -> tuple[list[AnswerItem], dict[str, list[str]], dict, dict]:
     """Read one section's posted fields.
 
     Returns the answers_save batch, the errors found while reading (a number that is not a
@@ -228,7 +230,7 @@ def parse_section(section: dict, data) -> tuple[list[dict], dict[str, list[str]]
     whose inputs were not posted (left empty, or disabled because show_if hides it) is sent
     as None, which removes any stored answer.
     """
-    items: list[dict] = []
+    items: list[AnswerItem] = []
     errors: dict[str, list[str]] = {}
     typed: dict[str, Any] = {}
     comments: dict[str, str] = {}
@@ -252,7 +254,7 @@ def parse_section(section: dict, data) -> tuple[list[dict], dict[str, list[str]]
                     continue
             elif value is not None and qtype != "text":
                 value = value.strip()
-        item: dict[str, Any] = {"question": key, "value": value}
+        item: AnswerItem = {"question": key, "value": value}
         comment_name = COMMENT_PREFIX + key
         if comment_name in data and value is not None:
             comments[key] = data.get(comment_name, "")

@@ -29,6 +29,7 @@ from .common import _compiled, _label, _lock_editable, _refresh_caller_copy, _re
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+    from django.core.files.uploadedfile import UploadedFile
 
 # Answer.comment's max_length; bulk writes skip full_clean(), so it is checked here.
 MAX_COMMENT_LENGTH = 20_000
