@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 
 @dataclass
-class _Scored:
+class Scored:
     assessment: Assessment
     outcome: dict
     inputs: dict
@@ -45,7 +45,7 @@ class _Scored:
         return self.result
 
 
-def _readable(exc: BaseException) -> str:
+def readable_error(exc: BaseException) -> str:
     """A failure message an assessor can act on."""
     if isinstance(exc, InvalidAnswer):
         problems = "; ".join(f"{e.question}: {e.message}" for e in exc.errors[:10])
@@ -74,7 +74,7 @@ def _policies(organisation_ids: set[int]) -> dict[int, ScoringPolicy]:
     return latest
 
 
-def _compute(assessments: list[Assessment]) -> tuple[list[_Scored], dict[int, str]]:
+def compute_scores(assessments: list[Assessment]) -> tuple[list[Scored], dict[int, str]]:
     """Run the engine for every assessment: (scored, {assessment id: failure message})."""
     ids = [a.pk for a in assessments]
     answers: dict[int, dict[str, object]] = defaultdict(dict)
@@ -86,7 +86,7 @@ def _compute(assessments: list[Assessment]) -> tuple[list[_Scored], dict[int, st
     policies = _policies({a.organisation_id for a in assessments})
     compiled_by_id = compiled_questionnaires({a.questionnaire_id for a in assessments})
     checked: dict[int, list[str]] = {}
-    scored: list[_Scored] = []
+    scored: list[Scored] = []
     failures: dict[int, str] = {}
     for assessment in assessments:
         policy = policies[assessment.organisation_id]
@@ -108,7 +108,7 @@ def _compute(assessments: list[Assessment]) -> tuple[list[_Scored], dict[int, st
         except Exception as exc:  # one bad assessment must not sink the whole batch
             if not isinstance(exc, InvalidAnswer | DefinitionError | ValueError):
                 logger.exception("Scoring assessment %s failed", assessment.pk)
-            failures[assessment.pk] = _readable(exc)
+            failures[assessment.pk] = readable_error(exc)
             continue
-        scored.append(_Scored(assessment, outcome.to_dict(), inputs, duration, policy.version))
+        scored.append(Scored(assessment, outcome.to_dict(), inputs, duration, policy.version))
     return scored, failures

@@ -16,8 +16,8 @@ from governance.jobs import job_claim, job_move, job_stale
 from governance.tasking import TRANSIENT_ERRORS
 
 from ..models import Assessment, AssessmentStatus
-from .compute import _readable
-from .store import _store
+from .compute import readable_error
+from .store import score_and_store
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ def score_one(assessment_id: int, *, reason: str = "submit") -> str:
         if row.scoring_attempts > MAX_DELIVERIES:
             _give_up(row)
             return "failed"
-        stats = _store([row], reason=reason, finishing=True)
+        stats = score_and_store([row], reason=reason, finishing=True)
     return "failed" if stats["failed"] else "scored"
 
 
@@ -99,7 +99,7 @@ def rescore_many(assessment_ids: list[int], *, reason: str = "rescore") -> dict[
             .filter(pk__in=assessment_ids, status__in=AssessmentStatus.RESCORABLE)
             .order_by("pk")
         )
-        return _store(rows, reason=reason, finishing=False)
+        return score_and_store(rows, reason=reason, finishing=False)
 
 
 def mark_failed(assessment_id: int, message: str) -> bool:
@@ -128,7 +128,7 @@ def scoring_give_up(*, assessment_id: int, reason: str = "submit", error: BaseEx
             "Retry in a few minutes."
         )
     else:
-        message = _readable(error)
+        message = readable_error(error)
     mark_failed(int(assessment_id), message)
 
 

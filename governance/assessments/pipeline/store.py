@@ -20,14 +20,14 @@ from ..models import (
     FindingStatus,
     ScoreResult,
 )
-from .compute import _compute, _Scored
+from .compute import Scored, compute_scores
 
 logger = logging.getLogger(__name__)
 
 _FINDING_CONTENT = ("question_key", "domain", "severity", "title", "text", "recommendation")
 
 
-def _store_results(scored: list[_Scored], reason: str) -> None:
+def _store_results(scored: list[Scored], reason: str) -> None:
     if not scored:
         return
     ids = [s.assessment.pk for s in scored]
@@ -70,7 +70,7 @@ def _store_results(scored: list[_Scored], reason: str) -> None:
         bulk_insert(ScoreResult, new)
 
 
-def _store_findings(scored: list[_Scored], today: dt.date, now: dt.datetime) -> None:
+def _store_findings(scored: list[Scored], today: dt.date, now: dt.datetime) -> None:
     if not scored:
         return
     by_assessment: dict[int, dict[str, Finding]] = defaultdict(dict)
@@ -173,7 +173,7 @@ def _append(note: str, line: str) -> str:
 
 
 def _audit(
-    scored: list[_Scored],
+    scored: list[Scored],
     failures: dict[int, str],
     rows: dict[int, Assessment],
     reason: str,
@@ -218,14 +218,16 @@ def _audit(
     data_changed({a.organisation_id for a in rows.values()})
 
 
-def _store(assessments: list[Assessment], *, reason: str, finishing: bool) -> dict[str, int]:
+def score_and_store(
+    assessments: list[Assessment], *, reason: str, finishing: bool
+) -> dict[str, int]:
     """Score and store. Must run inside a transaction that holds the rows' locks.
 
     finishing=True moves scoring → scored (or failed); otherwise (rescoring) the lifecycle
     state is kept and only a scored assessment's next review date follows the new rating."""
     now = timezone.now()
     today = timezone.localdate(now)
-    scored, failures = _compute(assessments)
+    scored, failures = compute_scores(assessments)
     _store_results(scored, reason)
     _store_findings(scored, today, now)
     fields = ["latest_result", "scored_at", "next_review_date", "updated_at"]

@@ -25,7 +25,7 @@ from ..models import (
     AssessmentStatus,
     Evidence,
 )
-from .common import _compiled, _label, _lock_editable, _refresh_caller_copy, _require_writer
+from .common import actor_display, compiled_for, lock_editable, refresh_caller_copy, require_writer
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -90,14 +90,14 @@ def answers_save(
     The items arrive shaped (see AnswerItem); what is judged here is what needs the
     questionnaire and the stored answers, plus the comment limit every front end shares.
     """
-    _require_writer(actor, actor_label, assessment.organisation_id)
-    label = _label(actor, actor_label)
+    require_writer(actor, actor_label, assessment.organisation_id)
+    label = actor_display(actor, actor_label)
     _check_comments(answers)
     with transaction.atomic():
-        locked = _lock_editable(
+        locked = lock_editable(
             assessment, "The assessment is {status}; its answers can no longer change."
         )
-        compiled = _compiled(locked)
+        compiled = compiled_for(locked)
         existing = {a.question_key: a for a in Answer.objects.filter(assessment_id=locked.pk)}
         hidden = _check_against_questionnaire(compiled, existing, answers)
         changes = _plan(compiled, existing, answers, hidden, assessment=locked, label=label)
@@ -113,7 +113,7 @@ def answers_save(
                 before=changes.before,
                 after=changes.after,
             )
-    _refresh_caller_copy(assessment, locked)
+    refresh_caller_copy(assessment, locked)
     return changes.saved
 
 
@@ -262,8 +262,8 @@ def evidence_add(
 ) -> Evidence:
     """Attach a file to a question. The type comes from the content; the file is stored
     under its SHA-256, so identical uploads share one stored file."""
-    _require_writer(actor, actor_label, assessment.organisation_id)
-    label = _label(actor, actor_label)
+    require_writer(actor, actor_label, assessment.organisation_id)
+    label = actor_display(actor, actor_label)
     limit = settings.EVIDENCE_MAX_BYTES
     size = getattr(upload, "size", None)
     if size is not None and size > limit:
@@ -291,10 +291,10 @@ def evidence_add(
     digest = hashlib.sha256(content).hexdigest()
 
     with transaction.atomic():
-        locked = _lock_editable(
+        locked = lock_editable(
             assessment, "The assessment is {status}; evidence can no longer be added."
         )
-        compiled = _compiled(locked)
+        compiled = compiled_for(locked)
         if question_key not in compiled.by_key:
             raise ValidationError({"question_key": [f'Unknown question "{question_key}".']})
         evidence = Evidence(

@@ -34,13 +34,13 @@ class SubmitOutcome:
     enqueued: bool = False
 
 
-def _label(actor: User | None, actor_label: str | None) -> str:
+def actor_display(actor: User | None, actor_label: str | None) -> str:
     if actor_label:
         return actor_label
     return actor.get_username() if actor is not None else "system"
 
 
-def _require_writer(actor: User | None, actor_label: str | None, organisation_id: int) -> None:
+def require_writer(actor: User | None, actor_label: str | None, organisation_id: int) -> None:
     # A vendor respondent acts through a link, without an account; the view that resolved
     # the link has already checked it, and says so with actor=None plus the link's label.
     if actor is None:
@@ -50,15 +50,15 @@ def _require_writer(actor: User | None, actor_label: str | None, organisation_id
     require(actor, Capability.EDIT, organisation_id)
 
 
-def _lock_editable(assessment: Assessment, refusal: str) -> Assessment:
-    """`_lock`, then refuse unless the assessment is still editable. `refusal` says why in
+def lock_editable(assessment: Assessment, refusal: str) -> Assessment:
+    """`lock_assessment`, then refuse unless the assessment is still editable. `refusal` says why in
     the caller's words, with `{status}` standing for the current status."""
-    locked = _lock(assessment)
+    locked = lock_assessment(assessment)
     AssessmentStatus.require_state(locked.status, AssessmentStatus.EDITABLE, refusal)
     return locked
 
 
-def _lock(assessment: Assessment) -> Assessment:
+def lock_assessment(assessment: Assessment) -> Assessment:
     """Reload the row under a lock so that a concurrent submit and save cannot interleave."""
     # The questionnaire comes along in the same query, so a save costs the same number of
     # queries whether or not its compiled form is already cached.
@@ -69,16 +69,16 @@ def _lock(assessment: Assessment) -> Assessment:
     )
 
 
-def _compiled(assessment: Assessment) -> CompiledQuestionnaire:
+def compiled_for(assessment: Assessment) -> CompiledQuestionnaire:
     return compiled_questionnaire(assessment.questionnaire)
 
 
-def _refresh_caller_copy(target: Model, source: Model) -> None:
+def refresh_caller_copy(target: Model, source: Model) -> None:
     for field in source._meta.concrete_fields:
         setattr(target, field.attname, getattr(source, field.attname))
 
 
-def _enqueue_scoring_on_commit(outcome: SubmitOutcome, reason: str) -> None:
+def enqueue_scoring_on_commit(outcome: SubmitOutcome, reason: str) -> None:
     from ..tasks import score_assessment
 
     pk = outcome.assessment.pk

@@ -13,7 +13,7 @@ from governance.accounts.models import Membership
 from governance.accounts.tenancy import Capability, can, require
 
 from ..models import Finding, FindingStatus
-from .common import _refresh_caller_copy
+from .common import refresh_caller_copy
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -76,5 +76,5 @@ def finding_update(*, actor: User, finding: Finding, data: dict) -> Finding:
             before=before,
             after=snapshot(locked),
         )
-    _refresh_caller_copy(finding, locked)
+    refresh_caller_copy(finding, locked)
     return finding

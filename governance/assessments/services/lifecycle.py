@@ -25,11 +25,11 @@ from ..models import (
 )
 from .common import (
     SubmitOutcome,
-    _compiled,
-    _enqueue_scoring_on_commit,
-    _lock,
-    _lock_editable,
-    _refresh_caller_copy,
+    compiled_for,
+    enqueue_scoring_on_commit,
+    lock_assessment,
+    lock_editable,
+    refresh_caller_copy,
 )
 
 if TYPE_CHECKING:
@@ -93,8 +93,8 @@ def assessment_create(
 def assessment_submit(*, actor: User, assessment: Assessment) -> SubmitOutcome:
     require(actor, Capability.EDIT, assessment.organisation_id)
     with transaction.atomic():
-        locked = _lock_editable(assessment, "The assessment is already {status}.")
-        compiled = _compiled(locked)
+        locked = lock_editable(assessment, "The assessment is already {status}.")
+        compiled = compiled_for(locked)
         rows = Answer.objects.filter(assessment_id=locked.pk).values_list("question_key", "value")
         values = {k: v for k, v in rows if v is not None}
         problems = validate_answers(compiled, values, complete=True)
@@ -125,8 +125,8 @@ def assessment_submit(*, actor: User, assessment: Assessment) -> SubmitOutcome:
             after=snapshot(locked),
         )
         outcome = SubmitOutcome(assessment=locked)
-        _enqueue_scoring_on_commit(outcome, "submit")
-    _refresh_caller_copy(assessment, locked)
+        enqueue_scoring_on_commit(outcome, "submit")
+    refresh_caller_copy(assessment, locked)
     return outcome
 
 
@@ -134,7 +134,7 @@ def assessment_retry(*, actor: User, assessment: Assessment) -> SubmitOutcome:
     """Score a failed assessment again (or re-send one whose scoring was delayed)."""
     require(actor, Capability.EDIT, assessment.organisation_id)
     with transaction.atomic():
-        locked = _lock(assessment)
+        locked = lock_assessment(assessment)
         AssessmentStatus.require_state(
             locked.status,
             AssessmentStatus.RETRYABLE,
@@ -155,8 +155,8 @@ def assessment_retry(*, actor: User, assessment: Assessment) -> SubmitOutcome:
             after=snapshot(locked),
         )
         outcome = SubmitOutcome(assessment=locked)
-        _enqueue_scoring_on_commit(outcome, "retry")
-    _refresh_caller_copy(assessment, locked)
+        enqueue_scoring_on_commit(outcome, "retry")
+    refresh_caller_copy(assessment, locked)
     return outcome
 
 
@@ -171,7 +171,7 @@ def assessment_decide(
     if decision == Decision.APPROVED_WITH_CONDITIONS and not conditions:
         raise ValidationError({"conditions": ["State the conditions of the approval."]})
     with transaction.atomic():
-        locked = _lock(assessment)
+        locked = lock_assessment(assessment)
         AssessmentStatus.require_transition(
             locked.status,
             AssessmentStatus.DECIDED,
@@ -206,7 +206,7 @@ def assessment_decide(
             before=before,
             after=snapshot(locked),
         )
-    _refresh_caller_copy(assessment, locked)
+    refresh_caller_copy(assessment, locked)
     return assessment
 
 
@@ -216,7 +216,7 @@ def assessment_reopen(*, actor: User, assessment: Assessment) -> Assessment:
     The decided revision, its results and findings stay exactly as they were."""
     require(actor, Capability.EDIT, assessment.organisation_id)
     with transaction.atomic():
-        locked = _lock(assessment)
+        locked = lock_assessment(assessment)
         # Not a move: the decided revision stays decided and the next one starts.
         AssessmentStatus.require_state(
             locked.status,

@@ -8,7 +8,7 @@ from governance.web.requests import MemberRequest
 from .. import selectors
 
 
-def _assessment(request: MemberRequest, pk):
+def assessment_for_request(request: MemberRequest, pk):
     return get_or_404(
         lambda **kw: selectors.assessment_list(
             user=request.user, organisation_id=request.organisation_id

@@ -32,7 +32,7 @@ from ..forms import (
     progress,
 )
 from ..models import AssessmentStatus
-from .common import _assessment
+from .common import assessment_for_request
 
 TOP_DRIVERS = 6
 
@@ -61,7 +61,7 @@ def _report_download_url(report) -> str | None:
 @page()
 def assessment_status(request: MemberRequest, pk):
     """Small JSON document the result page polls while scoring (and rendering) runs."""
-    assessment = _assessment(request, pk)
+    assessment = assessment_for_request(request, pk)
     report = _report_for(request, assessment)
     result = assessment.latest_result
     return JsonResponse(
@@ -105,7 +105,7 @@ def _drivers_in_words(outcome: dict) -> list[dict]:
 
 @page()
 def assessment_detail(request: MemberRequest, pk):
-    return _detail(request, _assessment(request, pk))
+    return _detail(request, assessment_for_request(request, pk))
 
 
 def _detail(request: MemberRequest, assessment, *, decision_form=None, status=200):
@@ -204,7 +204,7 @@ def _suggested_decision(recommended: str) -> str:
 @require_POST
 @page(Capability.EDIT)
 def assessment_retry(request: MemberRequest, pk):
-    assessment = _assessment(request, pk)
+    assessment = assessment_for_request(request, pk)
     try:
         services.assessment_retry(actor=request.user, assessment=assessment)
     except StateConflict as exc:
@@ -217,7 +217,7 @@ def assessment_retry(request: MemberRequest, pk):
 @require_POST
 @page(Capability.EDIT)
 def assessment_reopen(request: MemberRequest, pk):
-    assessment = _assessment(request, pk)
+    assessment = assessment_for_request(request, pk)
     try:
         revision = services.assessment_reopen(actor=request.user, assessment=assessment)
     except StateConflict as exc:
@@ -230,7 +230,7 @@ def assessment_reopen(request: MemberRequest, pk):
 @require_POST
 @page(Capability.DECIDE)
 def assessment_decide(request: MemberRequest, pk):
-    assessment = _assessment(request, pk)
+    assessment = assessment_for_request(request, pk)
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
@@ -252,7 +252,7 @@ def assessment_decide(request: MemberRequest, pk):
 @require_POST
 @page((Capability.EDIT, Capability.DECIDE))
 def finding_edit(request: MemberRequest, pk, finding_pk):
-    assessment = _assessment(request, pk)
+    assessment = assessment_for_request(request, pk)
     finding = get_or_404(
         lambda **kw: (
             selectors.finding_list(user=request.user, organisation_id=request.organisation_id)

@@ -17,13 +17,13 @@ from governance.web.access import get_or_404, page
 from governance.web.requests import MemberRequest
 
 from .. import selectors
-from .common import _assessment
+from .common import assessment_for_request
 
 
 @require_POST
 @page((Capability.EDIT, Capability.DECIDE))
 def report_request(request: MemberRequest, pk):
-    assessment = _assessment(request, pk)
+    assessment = assessment_for_request(request, pk)
     try:
         report = report_services.report_request(actor=request.user, assessment=assessment)
     except (StateConflict, ValidationError) as exc:
@@ -43,7 +43,7 @@ def report_request(request: MemberRequest, pk):
 @require_GET
 @page()
 def evidence_download(request: MemberRequest, pk, evidence_pk):
-    assessment = _assessment(request, pk)
+    assessment = assessment_for_request(request, pk)
     evidence, handle = get_or_404(selectors.evidence_open, user=request.user, pk=evidence_pk)
     if evidence.assessment_id != assessment.pk:
         handle.close()

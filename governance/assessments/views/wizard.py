@@ -22,7 +22,7 @@ from governance.web.wizard import review_context, saved_answers, section_page
 from .. import selectors, services
 from ..forms import StartAssessmentForm, html_id, progress
 from ..models import AssessmentStatus
-from .common import _assessment
+from .common import assessment_for_request
 
 # --- Start --------------------------------------------------------------------------------------
 
@@ -92,7 +92,7 @@ def assessment_list(request: MemberRequest):
 @page()
 def assessment_answer(request: MemberRequest, pk):
     """Open the wizard at the first section that still has unanswered questions."""
-    assessment = _assessment(request, pk)
+    assessment = assessment_for_request(request, pk)
     values, _ = saved_answers(assessment)
     for section in progress(assessment.questionnaire, values)["sections"]:
         if section["done"] < section["total"]:
@@ -111,7 +111,7 @@ def _assessor_urls(assessment):
 
 @page(Capability.EDIT)
 def assessment_section(request: MemberRequest, pk, section):
-    assessment = _assessment(request, pk)
+    assessment = assessment_for_request(request, pk)
     return section_page(
         request,
         assessment=assessment,
@@ -157,13 +157,13 @@ def _review(request: MemberRequest, assessment, *, status=200, **extra):
 
 @page()
 def assessment_review(request: MemberRequest, pk):
-    return _review(request, _assessment(request, pk))
+    return _review(request, assessment_for_request(request, pk))
 
 
 @require_POST
 @page(Capability.EDIT)
 def assessment_submit(request: MemberRequest, pk):
-    assessment = _assessment(request, pk)
+    assessment = assessment_for_request(request, pk)
     try:
         outcome = services.assessment_submit(actor=request.user, assessment=assessment)
     except AnswersInvalid as exc:

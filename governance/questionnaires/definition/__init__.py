@@ -25,10 +25,10 @@ from governance.scoring.hashing import canonical_definition as _canonical_defini
 from governance.scoring.hashing import canonical_json, definition_content_hash
 
 from .constants import (
-    _FIELD_RANK,
     CHOICE_TYPES,
     DEFAULT_WEIGHT,
     DOMAIN_KEYS,
+    FIELD_RANK,
     FINDING_RISK_THRESHOLD,
     KEY_PATTERN,
     KNOCKOUT_SEVERITIES,
@@ -46,11 +46,11 @@ from .constants import (
     Path_,
 )
 from .errors import DefinitionError, DefinitionInvalid
-from .json_io import _parse_json
-from .paths import _kind, _path_sort_key, format_path
-from .schema import _nul_errors, _schema_errors, load_schema
-from .semantic import _semantic_errors
-from .yaml_io import _Dumper, _parse_yaml, _with_line
+from .json_io import parse_json
+from .paths import format_path, kind_of, path_sort_key
+from .schema import load_schema, nul_errors, schema_errors
+from .semantic import semantic_errors
+from .yaml_io import DefinitionDumper, parse_yaml, with_line
 
 __all__ = [
     "CHOICE_TYPES",
@@ -90,13 +90,13 @@ def validate_definition(data: Any, *, source: str) -> list[DefinitionError]:
         if data is None:
             message = "the definition is empty"
         else:
-            message = f"the definition must be a mapping at the top level, not {_kind(data)}"
+            message = f"the definition must be a mapping at the top level, not {kind_of(data)}"
         return [DefinitionError(source, "", message)]
-    raw = _nul_errors(data) + _schema_errors(data) + _semantic_errors(data)
+    raw = nul_errors(data) + schema_errors(data) + semantic_errors(data)
     unique: dict[tuple[Path_, str], None] = {}
     for path, message in raw:
         unique.setdefault((path, message), None)
-    ordered = sorted(unique, key=lambda item: _path_sort_key(item[0]))
+    ordered = sorted(unique, key=lambda item: path_sort_key(item[0]))
     return [DefinitionError(source, format_path(path), message) for path, message in ordered]
 
 
@@ -117,15 +117,15 @@ def parse_definition(text: str, *, fmt: Literal["yaml", "json"], source: str) ->
             ]
         )
     if fmt == "yaml":
-        data, parse_errors, lines = _parse_yaml(text, source)
+        data, parse_errors, lines = parse_yaml(text, source)
     else:
-        data, parse_errors = _parse_json(text, source)
+        data, parse_errors = parse_json(text, source)
         lines = {}
     if parse_errors:
         raise DefinitionInvalid(parse_errors)
     errors = validate_definition(data, source=source)
     if errors:
-        located = [_with_line(error, lines) for error in errors]
+        located = [with_line(error, lines) for error in errors]
         # With line numbers at hand, report in file order (stable for equal lines).
         located.sort(key=lambda error: error.line or 0)
         raise DefinitionInvalid(located)
@@ -199,7 +199,7 @@ def dump_definition(data: dict, fmt: Literal["yaml", "json"]) -> str:
         return json.dumps(ordered, indent=2, ensure_ascii=False) + "\n"
     return yaml.dump(
         ordered,
-        Dumper=_Dumper,
+        Dumper=DefinitionDumper,
         sort_keys=False,
         allow_unicode=True,
         width=100,
@@ -209,7 +209,7 @@ def dump_definition(data: dict, fmt: Literal["yaml", "json"]) -> str:
 
 def _ordered(node: Any) -> Any:
     if isinstance(node, dict):
-        names = sorted(node, key=lambda name: (_FIELD_RANK.get(name, len(_FIELD_RANK)), name))
+        names = sorted(node, key=lambda name: (FIELD_RANK.get(name, len(FIELD_RANK)), name))
         return {name: _ordered(node[name]) for name in names}
     if isinstance(node, list):
         return [_ordered(item) for item in node]

@@ -71,6 +71,6 @@ _FIELD_ORDER: tuple[str, ...] = (
     "recommendation",
     "questions",
 )
-_FIELD_RANK = {name: rank for rank, name in enumerate(_FIELD_ORDER)}
+FIELD_RANK = {name: rank for rank, name in enumerate(_FIELD_ORDER)}
 
 Path_ = tuple[str | int, ...]

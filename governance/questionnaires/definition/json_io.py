@@ -8,7 +8,7 @@ from typing import Any
 from .errors import DefinitionError
 
 
-def _parse_json(text: str, source: str) -> tuple[Any, list[DefinitionError]]:
+def parse_json(text: str, source: str) -> tuple[Any, list[DefinitionError]]:
     duplicates: list[str] = []
 
     def pairs_hook(pairs: list[tuple[str, Any]]) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .constants import _FIELD_RANK, Path_
+from .constants import FIELD_RANK, Path_
 
 
 def format_path(path: Iterable[str | int]) -> str:
@@ -21,7 +21,7 @@ def format_path(path: Iterable[str | int]) -> str:
     return out
 
 
-def _path_sort_key(path: Path_) -> tuple:
+def path_sort_key(path: Path_) -> tuple:
     # Indexes sort numerically and field names in the order authors write them, so the
     # error list reads top to bottom like the file.
     key = []
@@ -30,11 +30,11 @@ def _path_sort_key(path: Path_) -> tuple:
             key.append((0, part, ""))
         else:
             name = str(part)
-            key.append((1, _FIELD_RANK.get(name, len(_FIELD_RANK)), name))
+            key.append((1, FIELD_RANK.get(name, len(FIELD_RANK)), name))
     return tuple(key)
 
 
-def _show(value: Any) -> str:
+def show_value(value: Any) -> str:
     """A short, readable rendering of a value for error messages."""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -52,7 +52,7 @@ def _show(value: Any) -> str:
     return type(value).__name__
 
 
-def _kind(value: Any) -> str:
+def kind_of(value: Any) -> str:
     if isinstance(value, bool):
         return "true or false"
     if value is None:
@@ -70,7 +70,7 @@ def _kind(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
-_TYPE_NOUNS = {
+TYPE_NOUNS = {
     "string": "a string",
     "integer": "an integer",
     "number": "a number",
@@ -81,7 +81,7 @@ _TYPE_NOUNS = {
 }
 
 
-def _resolve(data: Any, path: Path_) -> Any:
+def resolve_path(data: Any, path: Path_) -> Any:
     node = data
     for part in path:
         try:

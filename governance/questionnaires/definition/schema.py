@@ -10,7 +10,7 @@ from typing import Any
 import jsonschema
 
 from .constants import (
-    _FIELD_RANK,
+    FIELD_RANK,
     FINDING_RISK_THRESHOLD,
     KEY_PATTERN,
     NON_BLANK_PATTERN,
@@ -21,7 +21,7 @@ from .constants import (
     WEIGHT_MAX,
     Path_,
 )
-from .paths import _TYPE_NOUNS, _kind, _resolve, _show
+from .paths import TYPE_NOUNS, kind_of, resolve_path, show_value
 
 
 @lru_cache(maxsize=1)
@@ -67,7 +67,7 @@ def _validator() -> Any:
 
 
 def _pattern_message(path: Path_, value: Any, pattern: str) -> str:
-    shown = _show(value)
+    shown = show_value(value)
     if pattern == NON_BLANK_PATTERN:
         return "must not be blank"
     if pattern == VERSION_PATTERN:
@@ -92,14 +92,14 @@ def _owner_type(data: Any, path: Path_) -> str:
     """The type of the question at or above ``path`` (for messages), or ''."""
     for end in range(len(path), 0, -1):
         if end >= 2 and path[end - 2] == "questions":
-            question = _resolve(data, path[:end])
+            question = resolve_path(data, path[:end])
             if isinstance(question, dict) and isinstance(question.get("type"), str):
                 return question["type"]
             return ""
     return ""
 
 
-def _nul_errors(data: Any, path: Path_ = ()) -> list[tuple[Path_, str]]:
+def nul_errors(data: Any, path: Path_ = ()) -> list[tuple[Path_, str]]:
     """NUL characters (which JSON's \\u0000 and YAML's \\0 escapes can produce): no
     database column can hold them, so they are refused with their place, like any other
     mistake, rather than failing the save."""
@@ -112,14 +112,14 @@ def _nul_errors(data: Any, path: Path_ = ()) -> list[tuple[Path_, str]]:
             if isinstance(key, str) and "\x00" in key:
                 out.append((path, f"a field name {message}"))
             else:
-                out.extend(_nul_errors(value, (*path, key)))
+                out.extend(nul_errors(value, (*path, key)))
     elif isinstance(data, list):
         for index, value in enumerate(data):
-            out.extend(_nul_errors(value, (*path, index)))
+            out.extend(nul_errors(value, (*path, index)))
     return out
 
 
-def _schema_errors(data: Any) -> list[tuple[Path_, str]]:
+def schema_errors(data: Any) -> list[tuple[Path_, str]]:
     out: list[tuple[Path_, str]] = []
     for error in _validator().iter_errors(data):
         out.extend(_translate(data, error))
@@ -149,7 +149,7 @@ def _translate(data: Any, error: jsonschema.ValidationError) -> list[tuple[Path_
         return [((*path, name), _required_message(value, name)) for name in missing]
 
     if kind == "additionalProperties":
-        allowed = sorted(schema.get("properties", {}), key=lambda n: _FIELD_RANK.get(n, 99))
+        allowed = sorted(schema.get("properties", {}), key=lambda n: FIELD_RANK.get(n, 99))
         extras = [name for name in value if name not in schema.get("properties", {})]
         return [
             ((*path, name), f"unknown field (allowed here: {', '.join(allowed)})")
@@ -170,38 +170,38 @@ def _translate(data: Any, error: jsonschema.ValidationError) -> list[tuple[Path_
             return [(path, "'retired' is set only in the database; a file is draft or published")]
         template = _ENUM_MESSAGES.get(str(last), "{value} is not one of: {options}")
         options = ", ".join(str(v) for v in rule)
-        return [(path, template.format(value=_show(value), options=options))]
+        return [(path, template.format(value=show_value(value), options=options))]
 
     if kind == "type":
         if path == ():
             return [
-                (path, f"the definition must be a mapping at the top level, not {_kind(value)}")
+                (path, f"the definition must be a mapping at the top level, not {kind_of(value)}")
             ]
         if last == "version":
             return [
                 (
                     path,
-                    f"{_show(value)} is not a semantic version MAJOR.MINOR.PATCH "
+                    f"{show_value(value)} is not a semantic version MAJOR.MINOR.PATCH "
                     "(e.g. 1.0.0); quote it in YAML",
                 )
             ]
         expected = rule
         names: list[str] = expected if isinstance(expected, list) else [expected]
-        noun = " or ".join(_TYPE_NOUNS.get(name, name) for name in names)
+        noun = " or ".join(TYPE_NOUNS.get(name, name) for name in names)
         if isinstance(value, (dict, list, tuple)):
-            return [(path, f"expected {noun}, got {_kind(value)}")]
-        return [(path, f"{_show(value)} is not {noun}")]
+            return [(path, f"expected {noun}, got {kind_of(value)}")]
+        return [(path, f"{show_value(value)} is not {noun}")]
 
     if kind == "pattern":
         return [(path, _pattern_message(path, value, rule))]
 
     if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         if last == "risk":
-            return [(path, f"{_show(value)} is not between 0 and 100")]
+            return [(path, f"{show_value(value)} is not between 0 and 100")]
         if last == "weight":
-            return [(path, f"{_show(value)} is not between 0 (exclusive) and {WEIGHT_MAX}")]
+            return [(path, f"{show_value(value)} is not between 0 (exclusive) and {WEIGHT_MAX}")]
         if last == "max_age_days":
-            return [(path, f"{_show(value)} must be 0 or more")]
+            return [(path, f"{show_value(value)} must be 0 or more")]
         return [(path, error.message)]
 
     if kind == "minItems":

@@ -7,10 +7,10 @@ import math
 from typing import Any
 
 from .constants import CHOICE_TYPES, FINDING_RISK_THRESHOLD, SPECIAL_OPTIONS, Path_
-from .paths import _show, format_path
+from .paths import format_path, show_value
 
 
-def _semantic_errors(data: dict) -> list[tuple[Path_, str]]:
+def semantic_errors(data: dict) -> list[tuple[Path_, str]]:
     errors: list[tuple[Path_, str]] = []
     sections = data.get("sections")
     if not isinstance(sections, list):
@@ -166,7 +166,9 @@ def _number_errors(n_path: Path_, number: dict) -> list[tuple[Path_, str]]:
     high: Any = number.get("max")
     numeric = _is_number(low) and _is_number(high)
     if numeric and low > high:
-        errors.append(((*n_path, "min"), f"min {_show(low)} is greater than max {_show(high)}"))
+        errors.append(
+            ((*n_path, "min"), f"min {show_value(low)} is greater than max {show_value(high)}")
+        )
     bands = number.get("bands")
     if not isinstance(bands, list):
         return errors
@@ -181,13 +183,17 @@ def _number_errors(n_path: Path_, number: dict) -> list[tuple[Path_, str]]:
         b_path = (*n_path, "bands", index, "max")
         if bound < low:
             errors.append(
-                (b_path, f"{_show(bound)} is below min {_show(low)}, so this band can never apply")
+                (
+                    b_path,
+                    f"{show_value(bound)} is below min {show_value(low)}, "
+                    "so this band can never apply",
+                )
             )
         elif bound >= high and index < len(bands) - 2:
             errors.append(
                 (
                     b_path,
-                    f"{_show(bound)} reaches max {_show(high)}, so the bands "
+                    f"{show_value(bound)} reaches max {show_value(high)}, so the bands "
                     "after it can never apply",
                 )
             )
@@ -215,15 +221,16 @@ def _band_errors(b_path: Path_, bands: list, bound_field: str) -> list[tuple[Pat
             errors.append(
                 (
                     f_path,
-                    f"the last band must be open-ended ({bound_field}: null), not {_show(bound)}",
+                    f"the last band must be open-ended ({bound_field}: null), "
+                    f"not {show_value(bound)}",
                 )
             )
         if previous is not None and bound <= previous:
             errors.append(
                 (
                     f_path,
-                    f"{_show(bound)} is not greater than the previous band's "
-                    f"{bound_field} {_show(previous)}; bands must ascend",
+                    f"{show_value(bound)} is not greater than the previous band's "
+                    f"{bound_field} {show_value(previous)}; bands must ascend",
                 )
             )
         previous = bound

@@ -43,7 +43,7 @@ _FastLoader = _yaml12_loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 _PyLoader = _yaml12_loader(yaml.SafeLoader)
 
 
-class _Dumper(yaml.SafeDumper):
+class DefinitionDumper(yaml.SafeDumper):
     """SafeDumper laid out like the library files: indented lists, literal blocks.
 
     Its resolver is the YAML 1.1 one, so strings such as 'yes' or '2025-01-30' are
@@ -60,10 +60,10 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> Any:
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
-_Dumper.add_representer(str, _represent_str)
+DefinitionDumper.add_representer(str, _represent_str)
 
 
-def _parse_yaml(text: str, source: str) -> tuple[Any, list[DefinitionError], dict[str, int]]:
+def parse_yaml(text: str, source: str) -> tuple[Any, list[DefinitionError], dict[str, int]]:
     loader = _FastLoader(text)
     try:
         node = loader.get_single_node()
@@ -165,7 +165,7 @@ def _located(errors: list[DefinitionError], line: int) -> list[DefinitionError]:
 _LAST_PART = re.compile(r"(\.[^.\[\]]+|\[\d+\])$")
 
 
-def _with_line(error: DefinitionError, lines: dict[str, int]) -> DefinitionError:
+def with_line(error: DefinitionError, lines: dict[str, int]) -> DefinitionError:
     if not lines:
         return error
     path = error.path

@@ -19,18 +19,18 @@ from governance.accounts.selectors import audit_trail
 from governance.scoring.domains import DOMAIN, FINDING_SEVERITY, RATINGS
 
 from .. import charts
-from .frameworks import ADDRESSED_BELOW, _framework_coverage
+from .frameworks import ADDRESSED_BELOW, framework_coverage
 from .labels import (
     DECISION_LABELS,
     INHERENT_FACTOR_LABELS,
     RATING_LABELS,
     SEVERITY_ORDER,
     STATUS_LABELS,
-    _label,
-    _person,
     fmt_score,
+    label_for,
+    person_label,
 )
-from .questions import _is_not_applicable, compiled_definition, driver_title, iter_questions
+from .questions import compiled_definition, driver_title, is_not_applicable, iter_questions
 from .watchlist import screening_as_of
 
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ def assessment_context(
         "knockouts": outcome.get("knockouts") or [],
         "findings": findings_table(snap),
         "finding_counts": finding_counts(snap),
-        "frameworks": _framework_coverage(snap.definition, question_status),
+        "frameworks": framework_coverage(snap.definition, question_status),
         "evidence": evidence_rows,
         "screening": screening,
         "audit_events": audit_trail(
@@ -223,7 +223,7 @@ def question_state(question: Mapping, value: Any, driver: Mapping | None, *, vis
     if not visible:
         return "hidden"
     options = {o["key"]: o for o in question.get("options") or ()}
-    if _is_not_applicable(value, options):
+    if is_not_applicable(value, options):
         return "not_applicable"
     return "optional"
 
@@ -304,7 +304,7 @@ def findings_table(snap: Snapshot) -> list[dict]:
             {
                 **finding,
                 "domain_label": DOMAIN.labels.get(finding["domain"], finding["domain"]),
-                "owner": _person(row.owner) if row else "",
+                "owner": person_label(row.owner) if row else "",
                 "due_date": due,
                 "status": row.get_status_display() if row else "Open",
             }
@@ -381,13 +381,15 @@ def decision(snap: Snapshot) -> dict:
     """The recommendation, and the reviewer's decision once it is on this result."""
     assessment, decided = snap.assessment, snap.decided
     return {
-        "recommended_decision": _label(snap.outcome.get("recommended_decision"), DECISION_LABELS),
-        "decision": _label(assessment.decision, DECISION_LABELS) if decided else "",
+        "recommended_decision": label_for(
+            snap.outcome.get("recommended_decision"), DECISION_LABELS
+        ),
+        "decision": label_for(assessment.decision, DECISION_LABELS) if decided else "",
         "decision_conditions": assessment.decision_conditions if decided else "",
         "decision_rationale": assessment.decision_rationale if decided else "",
         "decided_at": assessment.decided_at if decided else None,
-        "assessor": _person(assessment.submitted_by) or _person(assessment.created_by),
-        "reviewer": _person(assessment.decided_by) if decided else "",
+        "assessor": person_label(assessment.submitted_by) or person_label(assessment.created_by),
+        "reviewer": person_label(assessment.decided_by) if decided else "",
     }
 
 
@@ -415,7 +417,7 @@ def policy_tables(policy: Mapping) -> dict:
         "decision_rows": [
             {
                 "rating": RATING_LABELS.get(r, r),
-                "decision": _label(policy["decisions"].get(r), DECISION_LABELS),
+                "decision": label_for(policy["decisions"].get(r), DECISION_LABELS),
                 "review_days": policy["review_interval_days"].get(r),
             }
             for r in RATINGS

@@ -16,7 +16,7 @@ FRAMEWORKS = tuple(REFERENCE_FRAMEWORK_EDITIONS.items())
 ADDRESSED_BELOW = FINDING_RISK_THRESHOLD
 
 
-def _framework_coverage(definition: Mapping, question_status: Mapping[str, dict]) -> list[dict]:
+def framework_coverage(definition: Mapping, question_status: Mapping[str, dict]) -> list[dict]:
     frameworks = []
     for key, label in FRAMEWORKS:
         refs: dict[str, list[dict]] = defaultdict(list)

@@ -33,13 +33,13 @@ def fmt_score(value: float | None) -> str:
     return "not scored" if value is None else f"{value:.1f}"
 
 
-def _label(key: str | None, labels: Mapping[str, str]) -> str:
+def label_for(key: str | None, labels: Mapping[str, str]) -> str:
     if not key:
         return ""
     return labels.get(key, key.replace("_", " ").capitalize())
 
 
-def _person(user) -> str:
+def person_label(user) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.get_username()

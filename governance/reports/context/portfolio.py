@@ -11,7 +11,7 @@ from django.utils import timezone
 from governance.scoring.domains import FINDING_SEVERITY, RATING_RANK, RATINGS
 
 from .. import charts
-from .labels import DECISION_LABELS, RATING_LABELS, _label, fmt_score
+from .labels import DECISION_LABELS, RATING_LABELS, fmt_score, label_for
 from .watchlist import latest_screenings, watchlist_state
 
 
@@ -67,8 +67,8 @@ def portfolio_context(organisation, *, generated_at: datetime.datetime | None = 
                 rating_label=RATING_LABELS.get(result.rating, result.rating),
                 overall_text=fmt_score(result.overall),
                 inherent_label=RATING_LABELS[RATINGS[result.inherent_tier - 1]],
-                decision=_label(assessment.decision, DECISION_LABELS)
-                or f"Pending ({_label(result.recommended_decision, DECISION_LABELS).lower()} "
+                decision=label_for(assessment.decision, DECISION_LABELS)
+                or f"Pending ({label_for(result.recommended_decision, DECISION_LABELS).lower()} "
                 "recommended)",
                 scored_at=result.created_at,
                 next_review=next_review,

@@ -28,7 +28,7 @@ def answer_text(question: Mapping, value: Any) -> str:
     return compile_question(question).answer_label(value)
 
 
-def _is_not_applicable(value: Any, options: Mapping[str, Mapping]) -> bool:
+def is_not_applicable(value: Any, options: Mapping[str, Mapping]) -> bool:
     chosen = value if isinstance(value, list) else [value]
     return bool(chosen) and all(
         isinstance(v, str) and (options.get(v) or {}).get("special") == "not_applicable"
