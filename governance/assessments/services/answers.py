@@ -246,6 +246,7 @@ def _start_if_draft(changes: _Changes, *, assessment: Assessment) -> None:
     if assessment.status == AssessmentStatus.DRAFT and (
         changes.creates or changes.updates or changes.removed
     ):
+        AssessmentStatus.require_transition(assessment.status, AssessmentStatus.IN_PROGRESS)
         changes.before["status"] = assessment.status
         assessment.status = AssessmentStatus.IN_PROGRESS
         changes.after["status"] = assessment.status
