@@ -72,6 +72,8 @@ FINDING_RANK: dict[str, int] = FINDING_SEVERITY.rank
 # An option or band scored at this risk or more must carry a finding (severity medium or
 # above); below it, an answered question counts as addressing its references.
 FINDING_RISK_THRESHOLD = 50
+# At this risk or more a finding is high even without a knock-out.
+FINDING_HIGH_RISK = 75
 
 # What the engine recommends (the policy maps each rating to one) ...
 RECOMMENDATION = ChoiceSet(

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from .domains import FINDING_HIGH_RISK, FINDING_RISK_THRESHOLD
 from .outcome import Knockout
 
 # Question kinds as the engine sees them (yes_no scores exactly like single_choice).
@@ -28,9 +29,9 @@ class DefinitionError(ValueError):
 def finding_severity(risk: float, knockout: str | None) -> str:
     if knockout == "critical":
         return "critical"
-    if knockout == "high" or risk >= 75:
+    if knockout == "high" or risk >= FINDING_HIGH_RISK:
         return "high"
-    if risk >= 50:
+    if risk >= FINDING_RISK_THRESHOLD:
         return "medium"
     return "low"
 
