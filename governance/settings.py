@@ -278,6 +278,11 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "governance@localhost")
 # caller's organisations, so expiry only reclaims space; 0 turns the cache off.
 API_LIST_CACHE_SECONDS = env_int("API_LIST_CACHE_SECONDS", 300)
 
+# A JSON body larger or deeper than this is refused with a 400 before it is parsed further.
+# The largest body the API takes, a questionnaire definition, is a few hundred kB and a
+# handful of levels deep.
+API_MAX_JSON_BYTES = env_int("API_MAX_JSON_BYTES", 1024 * 1024)
+API_MAX_JSON_DEPTH = env_int("API_MAX_JSON_DEPTH", 32)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "governance.accounts.authentication.ApiTokenAuthentication",
@@ -297,6 +302,11 @@ REST_FRAMEWORK = {
         "token": env("API_THROTTLE_RATE", "6000/min"),
         "auth": env("API_AUTH_THROTTLE_RATE", "30/min"),
     },
+    "DEFAULT_PARSER_CLASSES": [
+        "governance.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "governance.api.errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

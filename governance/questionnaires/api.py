@@ -11,11 +11,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from governance.api.filters import IdFilter
 from governance.api.mixins import ApiViewSet, contains_nul, organisation_for_write
+from governance.api.parsers import BoundedJSONParser
 from governance.api.serializers import ErrorSerializer
 from governance.scoring.domains import KNOCKOUT_SEVERITIES, QUESTION_TYPES, SPECIAL_OPTIONS
 
@@ -234,7 +235,7 @@ class QuestionnaireViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Api
         detail=False,
         methods=["post"],
         url_path="import",
-        parser_classes=[JSONParser, MultiPartParser, FormParser],
+        parser_classes=[BoundedJSONParser, MultiPartParser, FormParser],
     )
     def import_definition(self, request):
         form = QuestionnaireImportSerializer(data=request.data)
