@@ -3,6 +3,8 @@ from django.urls import include, path
 
 from governance.web import views as web_views
 
+handler500 = "governance.api.errors.server_error"
+
 urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -53,7 +53,9 @@ class Server:
         environment.pop("CI", None)  # a server is a production process, not a test
         return environment
 
-    def start(self, timeout: float = 30) -> None:
+    def start(self, timeout: float = 30, *, ready_status: int = 200) -> None:
+        """Start and wait until /healthz answers `ready_status` (a server without its
+        database answers 500 there, and is still up)."""
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
                 [
@@ -77,7 +79,7 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited:\n{self.log()}")
             with contextlib.suppress(requests.RequestException):
-                if requests.get(f"{self.url}/healthz", timeout=2).status_code == 200:
+                if requests.get(f"{self.url}/healthz", timeout=2).status_code == ready_status:
                     return
             time.sleep(0.2)
         raise RuntimeError(f"server did not start within {timeout}s:\n{self.log()}")

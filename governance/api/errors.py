@@ -4,17 +4,20 @@
 
 400 carries field-level messages (for a bulk answer upsert, a list of
 {"index", "question", "field", "message"}), 409 a state conflict, 404 hides other
-organisations: a row the user may not see is reported exactly like a row that does not exist.
+organisations: a row the user may not see is reported exactly like a row that does not exist,
+503 a database that cannot be reached (the client may retry; nothing was written).
 """
 
 import logging
+import sys
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError
-from django.http import Http404
+from django.db import DataError, InterfaceError, OperationalError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -33,6 +36,15 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The object is not in a state that allows this."
     default_code = "conflict"
+
+
+class DatabaseUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "The database is unreachable; try again shortly."
+    default_code = "database_unavailable"
+
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
 
 
 class AnswersRejected(exceptions.APIException):
@@ -71,6 +83,9 @@ def exception_handler(exc, context):
         # the validation that missed it can be tightened.
         logger.warning("Database refused a value: %s", exc)
         exc = exceptions.ValidationError({"non_field_errors": [UNSTORABLE]})
+    elif isinstance(exc, DATABASE_ERRORS):
+        logger.error("Database unavailable: %s", exc)
+        exc = DatabaseUnavailable()
     elif isinstance(exc, Http404 | ObjectDoesNotExist):
         # Selectors raise Model.DoesNotExist for rows of other organisations.
         exc = exceptions.NotFound()
@@ -88,3 +103,19 @@ def exception_handler(exc, context):
         code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
         body = {"detail": str(detail), "code": code}
     return Response(body, status=response.status_code, headers=response.headers)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's 500 handler, for what fails outside a DRF view (a middleware reading the
+    session user, say): API paths keep the API's JSON shape, pages keep the HTML page."""
+    if not request.path.startswith("/api/"):
+        return defaults.server_error(request)
+    # Django calls the handler while the exception is being handled.
+    exc = sys.exc_info()[1]
+    if isinstance(exc, DATABASE_ERRORS):
+        unavailable = DatabaseUnavailable()
+        return JsonResponse(
+            {"detail": str(unavailable.detail), "code": unavailable.default_code},
+            status=unavailable.status_code,
+        )
+    return JsonResponse({"detail": "A server error occurred.", "code": "error"}, status=500)
