@@ -27,6 +27,19 @@ class StateConflict(Exception):
         return self.message
 
 
+class RateLimited(Exception):
+    """Too many requests of one kind for now (API: 429); `retry_after` says, in seconds,
+    when the next window opens."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after
+
+    def __str__(self) -> str:
+        return self.message
+
+
 class AnswerProblem(TypedDict):
     """One problem with a batch of answers, as AnswersInvalid lists them.
 

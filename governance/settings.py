@@ -191,6 +191,9 @@ CELERY_TASK_ROUTES = {
 }
 SCORING_TIME_LIMIT = env_int("SCORING_TIME_LIMIT", 120)
 REPORT_TIME_LIMIT = env_int("REPORT_TIME_LIMIT", 300)
+# Renderings an organisation may start per hour (web and API together); a request answered
+# by an existing report does not count.
+REPORT_REQUESTS_PER_HOUR = env_int("REPORT_REQUESTS_PER_HOUR", 60)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A submit must not hang for long when Redis is down: fail fast, keep the row, and let

@@ -17,12 +17,23 @@ class Capability:
     EDIT = "edit"  # vendors, offerings, use cases, assessments, answers, evidence
     DECIDE = "decide"  # approve / reject scored assessments
     MANAGE = "manage"  # members, scoring policy, questionnaire imports
+    # Start a report rendering (assessment or portfolio). Reading a rendered report is VIEW;
+    # rendering costs a worker's minutes, so it belongs to those who work on assessments.
+    REPORT = "report"
 
 
 CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.ADMIN: frozenset({Capability.VIEW, Capability.EDIT, Capability.DECIDE, Capability.MANAGE}),
-    Role.ASSESSOR: frozenset({Capability.VIEW, Capability.EDIT}),
-    Role.REVIEWER: frozenset({Capability.VIEW, Capability.DECIDE}),
+    Role.ADMIN: frozenset(
+        {
+            Capability.VIEW,
+            Capability.EDIT,
+            Capability.DECIDE,
+            Capability.MANAGE,
+            Capability.REPORT,
+        }
+    ),
+    Role.ASSESSOR: frozenset({Capability.VIEW, Capability.EDIT, Capability.REPORT}),
+    Role.REVIEWER: frozenset({Capability.VIEW, Capability.DECIDE, Capability.REPORT}),
     Role.VIEWER: frozenset({Capability.VIEW}),
 }
 

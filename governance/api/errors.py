@@ -22,7 +22,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from governance.errors import AnswersInvalid, StateConflict
+from governance.errors import AnswersInvalid, RateLimited, StateConflict
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +73,9 @@ def exception_handler(exc, context):
         exc = AnswersRejected(exc.summary, exc.errors)
     elif isinstance(exc, StateConflict):
         exc = Conflict(exc.message)
+    elif isinstance(exc, RateLimited):
+        # DRF's own 429 (with Retry-After), so it reads like the request throttles' answer.
+        exc = exceptions.Throttled(wait=exc.retry_after, detail=exc.message)
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_django_validation_detail(exc))
     elif isinstance(exc, DjangoPermissionDenied):

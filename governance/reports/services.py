@@ -20,9 +20,10 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from governance import ratelimit
 from governance.accounts.audit import audit_record
 from governance.accounts.tenancy import Capability, require
-from governance.errors import StateConflict
+from governance.errors import RateLimited, StateConflict
 from governance.jobs import job_claim, job_move, job_stale
 from governance.tasking import TRANSIENT_ERRORS, enqueue
 
@@ -56,6 +57,27 @@ def _enqueue_on_commit(report_id: int) -> None:
     transaction.on_commit(lambda: _enqueue(report_id), robust=True)
 
 
+RENDER_WINDOW = 3600  # seconds: REPORT_REQUESTS_PER_HOUR is counted per hour
+
+
+def _count_rendering(organisation_id: int) -> None:
+    """Count one rendering the organisation starts; refuse once its hourly budget is spent.
+
+    Called only where a render is about to be enqueued, so a request answered by an existing
+    report costs nothing. While Redis is unreachable the count is skipped (see
+    governance/ratelimit.py): rendering still works, only unlimited for that time.
+    """
+    limit = settings.REPORT_REQUESTS_PER_HOUR
+    if ratelimit.hit("report-render", str(organisation_id), limit=limit, window=RENDER_WINDOW):
+        return
+    retry_after = RENDER_WINDOW - int(time.time()) % RENDER_WINDOW
+    raise RateLimited(
+        f"Your organisation has reached its limit of {limit} report renderings per hour. "
+        f"Try again in {max(1, retry_after // 60)} minutes.",
+        retry_after=retry_after,
+    )
+
+
 def decided_after_render(report: Report) -> bool:
     """True when the reviewer decided after this report was rendered: the cover and
     summary must then show the decision, so the same row is rendered again."""
@@ -72,7 +94,7 @@ def decided_after_render(report: Report) -> bool:
 
 def report_request(*, actor: User, assessment: Assessment) -> Report:
     """The assessment report of the assessment's latest result, reused when it exists."""
-    require(actor, Capability.VIEW, assessment.organisation_id)
+    require(actor, Capability.REPORT, assessment.organisation_id)
     result_id = assessment.latest_result_id
     if result_id is None:
         raise StateConflict(
@@ -88,6 +110,7 @@ def report_request(*, actor: User, assessment: Assessment) -> Report:
         )
         if report is not None:
             if report.status == ReportStatus.FAILED or decided_after_render(report):
+                _count_rendering(report.organisation_id)
                 job_move(
                     Report.objects.filter(pk=report.pk),
                     ReportStatus.PENDING,
@@ -105,6 +128,7 @@ def report_request(*, actor: User, assessment: Assessment) -> Report:
                 )
                 _enqueue_on_commit(report.pk)
             return report
+        _count_rendering(assessment.organisation_id)
         report = Report(
             organisation_id=assessment.organisation_id,
             kind=ReportKind.ASSESSMENT,
@@ -128,7 +152,8 @@ def report_request(*, actor: User, assessment: Assessment) -> Report:
 
 def portfolio_report_request(*, actor: User, organisation_id: int) -> Report:
     """A fresh portfolio report: it shows the organisation as it stands now."""
-    require(actor, Capability.VIEW, organisation_id)
+    require(actor, Capability.REPORT, organisation_id)
+    _count_rendering(organisation_id)
     with transaction.atomic():
         report = Report(
             organisation_id=organisation_id,

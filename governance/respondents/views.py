@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 
+from governance import ratelimit
 from governance.accounts.tenancy import Capability
 from governance.assessments import selectors as assessment_selectors
 from governance.assessments.forms import RespondentLinkForm, progress
@@ -27,7 +28,7 @@ from governance.web.access import apply_validation_error, get_or_404, page
 from governance.web.requests import MemberRequest, ViewRequest
 from governance.web.wizard import review_context, section_page
 
-from . import ratelimit, selectors, services
+from . import selectors, services
 from .models import RespondentLink, RespondentLinkState
 
 

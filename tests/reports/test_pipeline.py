@@ -75,7 +75,7 @@ def test_a_report_of_a_pipeline_result_verifies(people, media, django_capture_on
     assert assessment.latest_result_id, assessment.failure_message
 
     with django_capture_on_commit_callbacks(execute=True):
-        report = services.report_request(actor=people.viewer, assessment=assessment)
+        report = services.report_request(actor=people.reviewer, assessment=assessment)
     report.refresh_from_db()
 
     assert report.status == ReportStatus.READY, report.error

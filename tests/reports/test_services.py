@@ -44,7 +44,7 @@ def test_requesting_renders_the_report_and_stores_its_figures(
     people, scored_result, media, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        report = services.report_request(actor=people.viewer, assessment=scored_result.assessment)
+        report = services.report_request(actor=people.reviewer, assessment=scored_result.assessment)
 
     report.refresh_from_db()
     assert report.status == ReportStatus.READY, report.error
@@ -62,7 +62,7 @@ def test_requesting_the_same_result_twice_reuses_the_report(
     with mock.patch.object(services, "_enqueue") as enqueue:
         with django_capture_on_commit_callbacks(execute=True):
             first = services.report_request(
-                actor=people.viewer, assessment=scored_result.assessment
+                actor=people.reviewer, assessment=scored_result.assessment
             )
         with django_capture_on_commit_callbacks(execute=True):
             second = services.report_request(
@@ -78,7 +78,7 @@ def test_it_refuses_an_unscored_assessment(people, scored_result):
     assessment = scored_result.assessment
     assessment.latest_result = None
     with pytest.raises(StateConflict, match="not been scored"):
-        services.report_request(actor=people.viewer, assessment=assessment)
+        services.report_request(actor=people.reviewer, assessment=assessment)
 
 
 def test_it_refuses_outsiders(people, scored_result):
@@ -86,12 +86,20 @@ def test_it_refuses_outsiders(people, scored_result):
         services.report_request(actor=people.outsider, assessment=scored_result.assessment)
 
 
+def test_viewers_read_reports_but_do_not_start_renderings(people, scored_result):
+    with pytest.raises(PermissionDenied, match="report"):
+        services.report_request(actor=people.viewer, assessment=scored_result.assessment)
+    with pytest.raises(PermissionDenied, match="report"):
+        services.portfolio_report_request(actor=people.viewer, organisation_id=people.org.pk)
+    assert not Report.objects.exists()
+
+
 def test_a_failed_render_keeps_the_error_and_a_new_request_retries(
     people, scored_result, media, django_capture_on_commit_callbacks
 ):
     failing = mock.patch.object(services, "render_report_pdf", side_effect=RuntimeError("boom"))
     with failing, django_capture_on_commit_callbacks(execute=True):
-        report = services.report_request(actor=people.viewer, assessment=scored_result.assessment)
+        report = services.report_request(actor=people.reviewer, assessment=scored_result.assessment)
     report.refresh_from_db()
     assert report.status == ReportStatus.FAILED
     assert "boom" in report.error
@@ -100,7 +108,7 @@ def test_a_failed_render_keeps_the_error_and_a_new_request_retries(
         mock.patch.object(services, "_enqueue") as enqueue,
         django_capture_on_commit_callbacks(execute=True),
     ):
-        again = services.report_request(actor=people.viewer, assessment=scored_result.assessment)
+        again = services.report_request(actor=people.reviewer, assessment=scored_result.assessment)
     assert again.pk == report.pk
     assert again.status == ReportStatus.PENDING and again.error == ""
     enqueue.assert_called_once_with(report.pk)
@@ -158,7 +166,7 @@ def test_portfolio_report_renders_every_vendor(
     vendor_screen(actor=people.assessor, vendor=Vendor.objects.get(name="Contoso Models"))
     with django_capture_on_commit_callbacks(execute=True):
         report = services.portfolio_report_request(
-            actor=people.viewer, organisation_id=people.org.pk
+            actor=people.reviewer, organisation_id=people.org.pk
         )
     report.refresh_from_db()
     assert report.status == ReportStatus.READY, report.error
@@ -224,7 +232,7 @@ def test_a_report_rendered_before_the_decision_is_rendered_again(
         mock.patch.object(services, "_enqueue") as enqueue,
         django_capture_on_commit_callbacks(execute=True),
     ):
-        again = services.report_request(actor=people.viewer, assessment=assessment)
+        again = services.report_request(actor=people.reviewer, assessment=assessment)
 
     assert again.pk == ready_report.pk
     assert again.status == ReportStatus.PENDING

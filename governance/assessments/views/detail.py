@@ -119,6 +119,7 @@ def _detail(request: MemberRequest, assessment, *, decision_form=None, status=20
         "editable": assessment.status in AssessmentStatus.EDITABLE,
         "can_edit": can_edit,
         "can_decide": can_decide,
+        "can_report": can(request.user, Capability.REPORT, organisation_id),
         "result": result,
     }
     if assessment.status in AssessmentStatus.EDITABLE:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from governance.accounts.tenancy import Capability
-from governance.errors import StateConflict
+from governance.errors import RateLimited, StateConflict
 from governance.reports import services as report_services
 from governance.reports.models import ReportStatus
 from governance.web.access import get_or_404, page
@@ -21,11 +21,13 @@ from .common import assessment_for_request
 
 
 @require_POST
-@page((Capability.EDIT, Capability.DECIDE))
+@page(Capability.REPORT)
 def report_request(request: MemberRequest, pk):
     assessment = assessment_for_request(request, pk)
     try:
         report = report_services.report_request(actor=request.user, assessment=assessment)
+    except RateLimited as exc:
+        messages.error(request, str(exc))
     except (StateConflict, ValidationError) as exc:
         messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
     else:
