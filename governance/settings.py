@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -185,6 +186,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Every queue is declared, so a plain `celery -A governance worker` (no -Q) consumes all of
+# them; docker-compose still runs dedicated pools with -Q (scoring,default / reports).
+CELERY_TASK_QUEUES = (Queue("default"), Queue("scoring"), Queue("reports"))
 CELERY_TASK_ROUTES = {
     "governance.assessments.tasks.*": {"queue": "scoring"},
     "governance.reports.tasks.*": {"queue": "reports"},

@@ -130,7 +130,7 @@ def celery_workers(tmp_path):
     redis.Redis.from_url(redis_url).flushdb()
     made: list[Worker] = []
 
-    def make(*, queues: str = "scoring,default", name: str = "worker", **env) -> Worker:
+    def make(*, queues: str | None = "scoring,default", name: str = "worker", **env) -> Worker:
         environment = {"DATABASE_URL": database_url_of(connection.settings_dict), **env}
         worker = Worker(
             redis_url, tmp_path / f"{name}.log", queues=queues, name=name, env=environment

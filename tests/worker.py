@@ -32,14 +32,15 @@ def database_url_of(settings_dict: dict) -> str:
 
 
 class Worker:
-    """One `celery -A governance worker` subprocess consuming the given queues."""
+    """One `celery -A governance worker` subprocess consuming the given queues (None: no
+    -Q at all, so the worker consumes every queue the app declares, as a bare worker does)."""
 
     def __init__(
         self,
         redis_url: str,
         log_path: Path,
         *,
-        queues: str = "scoring,default",
+        queues: str | None = "scoring,default",
         concurrency: int = 1,
         name: str = "worker",
         env: dict[str, str] | None = None,
@@ -76,8 +77,7 @@ class Worker:
                     "-A",
                     "governance",
                     "worker",
-                    "-Q",
-                    self.queues,
+                    *(["-Q", self.queues] if self.queues is not None else []),
                     "-n",
                     f"{self.name}@%h",
                     "--concurrency",

@@ -14,6 +14,8 @@ from django.db.models import Count
 
 from governance.assessments import services
 from governance.assessments.models import Assessment, AssessmentStatus, Finding, ScoreResult
+from governance.reports import services as report_services
+from governance.reports.models import ReportStatus
 from tests.assessments.factories import HIGH_RISK, LOW_RISK, answered, make_questionnaire
 from tests.worker import VISIBILITY_TIMEOUT, wait_until
 
@@ -39,6 +41,44 @@ def test_submit_is_scored_by_a_worker(people, worker):
     assert ScoreResult.objects.filter(assessment=assessment).count() == 1
     assert Finding.objects.filter(assessment=assessment).exists()
     assert assessment.next_review_date is not None
+
+
+def test_the_app_declares_every_queue_its_tasks_are_routed_to():
+    from governance.celery import app
+
+    declared = {queue.name for queue in app.conf.task_queues}
+    assert declared == {"default", "scoring", "reports"}
+    assert app.conf.task_default_queue == "default"
+    for task in (
+        "governance.assessments.tasks.score_assessment",
+        "governance.reports.tasks.render_report",
+    ):
+        assert app.amqp.router.route({}, task)["queue"].name in declared
+
+
+def test_a_bare_worker_scores_and_renders(people, celery_workers, settings, tmp_path):
+    # `celery -A governance worker` without -Q, as someone running it by hand would.
+    media = tmp_path / "media"
+    settings.MEDIA_ROOT = media
+    worker = celery_workers(queues=None, name="bare", MEDIA_ROOT=str(media))
+    worker.start()
+    assessment = answered(people, HIGH_RISK)
+    assert services.assessment_submit(actor=people.assessor, assessment=assessment).enqueued
+
+    def scored():
+        assessment.refresh_from_db()
+        return assessment.status == AssessmentStatus.SCORED
+
+    wait_until(scored, 30, what="the assessment to be scored", workers=[worker])
+    report = report_services.report_request(actor=people.assessor, assessment=assessment)
+
+    def rendered():
+        report.refresh_from_db()
+        return report.status in (ReportStatus.READY, ReportStatus.FAILED)
+
+    wait_until(rendered, 90, what="the report to be rendered", workers=[worker])
+    assert report.status == ReportStatus.READY, report.error
+    assert report.file.read().startswith(b"%PDF")
 
 
 def test_a_worker_killed_mid_task_leaves_every_assessment_scored_once(people, worker):
