@@ -404,22 +404,24 @@ def test_deciding_twice_is_a_409_and_conditions_are_required(people, client_for,
 def test_a_report_is_requested_with_202_and_not_served_before_it_is_ready(
     people, client_for, scored
 ):
-    client = client_for("viewer")
+    client = client_for("reviewer")
     response = client.post(url(scored, "report/"))
     assert response.status_code == 202
     assert_conforms(response)
     report = response.json()
     assert report["status"] == "pending"
-    status = client.get(f"/api/v1/reports/{report['id']}/")
+    # Viewers do not start renderings, but they follow and fetch them.
+    viewer = client_for("viewer")
+    status = viewer.get(f"/api/v1/reports/{report['id']}/")
     assert status.json()["status"] == "pending"
-    pdf = client.get(report["pdf_url"])
+    pdf = viewer.get(report["pdf_url"])
     assert pdf.status_code == 409
     # Asking again reuses the same report.
     assert client.post(url(scored, "report/")).json()["id"] == report["id"]
 
 
 def test_a_report_of_an_unscored_assessment_is_a_409(people, client_for, draft):
-    assert client_for("viewer").post(url(draft, "report/")).status_code == 409
+    assert client_for("reviewer").post(url(draft, "report/")).status_code == 409
 
 
 def test_assessments_filter_by_status_and_vendor(people, client_for, draft, scored):
