@@ -136,7 +136,10 @@ def report_request(*, actor: User, assessment: Assessment) -> Report:
             result_id=result_id,
             requested_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        report.full_clean(exclude=["file"])
+        # The one-report-per-result constraint is left to the database: checked here it
+        # races a concurrent request that commits its row in between, and fails as a 400
+        # instead of reaching the savepoint below that answers with that request's report.
+        report.full_clean(exclude=["file"], validate_constraints=False)
         try:
             # A savepoint, so a concurrent request that inserted first is not fatal.
             with transaction.atomic():

@@ -237,3 +237,54 @@ def test_a_report_rendered_before_the_decision_is_rendered_again(
     assert again.pk == ready_report.pk
     assert again.status == ReportStatus.PENDING
     enqueue.assert_called_once_with(ready_report.pk)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_requests_for_one_result_all_get_the_same_report(people, postgres_db):
+    """Threads with their own PostgreSQL connections request the same report at once: each
+    gets the one row, none a validation error about the unique constraint."""
+    import random
+    import threading
+    import time
+
+    from django.db import connection
+
+    scored = scored_assessment(people)
+    assessment = scored.assessment
+    threads_count = 12
+    barrier = threading.Barrier(threads_count)
+    original_full_clean = Report.full_clean
+    ids: list[int] = []
+    errors: list[BaseException] = []
+
+    def staggered_full_clean(self, *args, **kwargs):
+        # Spread the requests so that most validate after the first one has committed.
+        time.sleep(random.uniform(0, 0.3))
+        return original_full_clean(self, *args, **kwargs)
+
+    def request() -> None:
+        try:
+            # Its own user and assessment, as a separate request would load them.
+            actor = type(people.admin).objects.get(pk=people.admin.pk)
+            mine = type(assessment).objects.get(pk=assessment.pk)
+            barrier.wait()
+            ids.append(services.report_request(actor=actor, assessment=mine).pk)
+        except BaseException as exc:  # reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    with (
+        mock.patch.object(Report, "full_clean", staggered_full_clean),
+        mock.patch.object(services, "_enqueue", lambda report_id: None),
+    ):
+        threads = [threading.Thread(target=request) for _ in range(threads_count)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    assert errors == []
+    assert len(ids) == threads_count
+    assert len(set(ids)) == 1
+    assert Report.objects.filter(kind=ReportKind.ASSESSMENT, result=scored).count() == 1
