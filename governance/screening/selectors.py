@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from governance.assessments.models import Answer, Assessment
 
@@ -17,6 +17,15 @@ def screening_list(*, user, vendor_id: int | None = None) -> QuerySet[Screening]
     if vendor_id is not None:
         qs = qs.filter(vendor_id=vendor_id)
     return qs
+
+
+def screenings_kept_with_vendor(*, vendor_id: int) -> QuerySet[Screening]:
+    """The vendor's screenings that are compliance records in their own right: a confirmed
+    match, or a potential match nobody has judged yet. The vendor stays while any exist."""
+    return Screening.objects.filter(vendor_id=vendor_id).filter(
+        Q(disposition=Disposition.CONFIRMED)
+        | Q(status=ScreeningStatus.POTENTIAL_MATCH, disposition=Disposition.OPEN)
+    )
 
 
 def latest_screening(*, user, vendor_id: int) -> Screening | None:

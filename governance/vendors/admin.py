@@ -27,6 +27,21 @@ class VendorAdmin(admin.ModelAdmin):
     search_fields = ["name", "legal_name", "parent_company"]
     inlines = [OfferingInline, ContactInline]
 
+    def has_delete_permission(self, request, obj=None):
+        # The admin deletes without the service; it may not take away screenings that are
+        # compliance records (see vendors.services.vendor_delete).
+        from governance.screening.selectors import screenings_kept_with_vendor
+
+        if obj is not None and screenings_kept_with_vendor(vendor_id=obj.pk).exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        # The bulk delete checks no row, so it is not offered for vendors.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
 
 @admin.register(Offering)
 class OfferingAdmin(admin.ModelAdmin):

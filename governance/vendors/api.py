@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import django_filters
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 
 from governance.api.caching import CachedListMixin
 from governance.api.filters import IdFilter
 from governance.api.mixins import ScopedRelatedField, organisation_for_write
-from governance.api.serializers import iso_datetime
+from governance.api.serializers import ErrorSerializer, iso_datetime
 from governance.api.viewsets import ServiceCreateMixin, ServiceDestroyMixin, ServiceModelViewSet
 from governance.assessments.models import Rating
 
@@ -120,6 +120,16 @@ class VendorSerializer(serializers.ModelSerializer):
         "while nothing in your organisations changed.",
     ),
     create=extend_schema(summary="Create a vendor"),
+    destroy=extend_schema(
+        responses={
+            204: None,
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description="It has a confirmed watchlist match or hits under review; "
+                "offboard it instead.",
+            ),
+        }
+    ),
 )
 class VendorViewSet(CachedListMixin, ServiceModelViewSet):
     serializer_class = VendorSerializer

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from governance.accounts.services import tenant_create, tenant_delete, tenant_update
+from governance.accounts.tenancy import Capability, require
+from governance.errors import StateConflict
 from governance.tasking import enqueue
 
 from .models import Contact, Offering, UseCase, Vendor
@@ -107,10 +109,30 @@ def vendor_update(*, actor: User, vendor: Vendor, data: dict) -> Vendor:
     return vendor
 
 
+VENDOR_SCREENINGS_KEPT = (
+    "{vendor} has a confirmed watchlist match or screening hits still under review, and its "
+    "screenings are kept as compliance records. Set its status to Offboarded instead of "
+    "deleting it."
+)
+
+
 def vendor_delete(*, actor: User, vendor: Vendor) -> None:
-    tenant_delete(
-        actor=actor, organisation_id=vendor.organisation_id, obj=vendor, action="vendor.delete"
-    )
+    """Delete the vendor, unless assessments or screenings that must be kept refer to it."""
+    # The screening app builds on this one, so it is imported where it is used.
+    from governance.screening.models import Screening
+    from governance.screening.selectors import screenings_kept_with_vendor
+
+    require(actor, Capability.EDIT, vendor.organisation_id)
+    with transaction.atomic():
+        # Locked, so no screening is recorded (its insert waits on the vendor row) or judged
+        # between the check and the delete.
+        list(Vendor.objects.select_for_update().filter(pk=vendor.pk).values_list("pk"))
+        list(Screening.objects.select_for_update().filter(vendor_id=vendor.pk).values_list("pk"))
+        if screenings_kept_with_vendor(vendor_id=vendor.pk).exists():
+            raise StateConflict(VENDOR_SCREENINGS_KEPT.format(vendor=vendor))
+        tenant_delete(
+            actor=actor, organisation_id=vendor.organisation_id, obj=vendor, action="vendor.delete"
+        )
 
 
 def offering_create(*, actor: User, vendor: Vendor, data: dict) -> Offering:

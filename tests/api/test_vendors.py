@@ -190,6 +190,28 @@ def test_a_vendor_with_assessments_cannot_be_deleted(people, client_for, role):
     assert Vendor.objects.filter(pk=assessment.vendor_id).exists()
 
 
+def test_a_vendor_with_a_confirmed_watchlist_match_cannot_be_deleted(people, client_for):
+    from governance.screening.models import Screening
+
+    vendor = factories.vendor(people, people.org)
+    Screening.objects.create(
+        organisation=people.org,
+        vendor=vendor,
+        list_label="Consolidated Screening List",
+        list_sha256="0" * 64,
+        hits=[{"name": "Zhipu AI", "source": "Entity List (EL)", "score": 100}],
+        status="potential_match",
+        disposition="confirmed",
+    )
+    response = client_for("assessor").delete(f"/api/v1/vendors/{vendor.pk}/")
+    assert response.status_code == 409
+    assert_conforms(response)
+    assert "confirmed watchlist match" in response.json()["detail"]
+    assert "Offboarded" in response.json()["detail"]
+    assert Vendor.objects.filter(pk=vendor.pk).exists()
+    assert Screening.objects.filter(vendor=vendor).count() == 1
+
+
 def test_ordering_by_rating_follows_severity_not_spelling(people, client_for):
     from governance.assessments.models import ScoreResult
 

@@ -169,3 +169,76 @@ def test_a_use_case_cannot_point_at_another_organisations_offering(people):
             },
         )
     assert "offering" in exc.value.message_dict
+
+
+def _screening(people, vendor, **fields):
+    from governance.screening.models import Screening
+
+    return Screening.objects.create(
+        organisation=people.org,
+        vendor=vendor,
+        list_label="Consolidated Screening List",
+        list_sha256="0" * 64,
+        names=[["name", vendor.name]],
+        **fields,
+    )
+
+
+ENTITY_LIST_HIT = [{"name": "Zhipu AI", "source": "Entity List (EL)", "score": 100}]
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"status": "potential_match", "hits": ENTITY_LIST_HIT, "disposition": "confirmed"},
+        {"status": "potential_match", "hits": ENTITY_LIST_HIT, "disposition": ""},
+    ],
+    ids=["confirmed", "under-review"],
+)
+def test_a_vendor_with_a_confirmed_or_open_hit_is_not_deleted(people, fields):
+    from governance.errors import StateConflict
+    from governance.screening.models import Screening
+
+    vendor = make_vendor(people)
+    screening = _screening(people, vendor, **fields)
+    with pytest.raises(StateConflict, match="Offboarded"):
+        services.vendor_delete(actor=people.assessor, vendor=vendor)
+    assert Vendor.objects.filter(pk=vendor.pk).exists()
+    assert Screening.objects.filter(pk=screening.pk).exists()
+    assert not AuditEvent.objects.filter(action="vendor.delete").exists()
+
+
+def test_a_vendor_screened_clear_or_cleared_as_a_false_positive_is_deleted(people):
+    from governance.screening.models import Screening
+
+    vendor = make_vendor(people)
+    _screening(people, vendor, status="clear", hits=[])
+    _screening(
+        people, vendor, status="potential_match", hits=ENTITY_LIST_HIT, disposition="false_positive"
+    )
+    services.vendor_delete(actor=people.assessor, vendor=vendor)
+    assert not Vendor.objects.filter(pk=vendor.pk).exists()
+    assert not Screening.objects.filter(vendor_id=vendor.pk).exists()
+
+
+def test_a_viewer_learns_nothing_about_the_screenings_of_a_vendor_it_cannot_delete(people):
+    vendor = make_vendor(people)
+    _screening(people, vendor, status="potential_match", hits=ENTITY_LIST_HIT, disposition="")
+    with pytest.raises(PermissionDenied):
+        services.vendor_delete(actor=people.viewer, vendor=vendor)
+
+
+def test_the_admin_does_not_delete_a_vendor_with_a_confirmed_hit(people, client, django_user_model):
+    from django.urls import reverse
+
+    vendor = make_vendor(people)
+    _screening(
+        people, vendor, status="potential_match", hits=ENTITY_LIST_HIT, disposition="confirmed"
+    )
+    client.force_login(django_user_model.objects.create_superuser("root"))
+    page = reverse("admin:vendors_vendor_delete", args=[vendor.pk])
+    assert client.get(page).status_code == 403
+    assert client.post(page, {"post": "yes"}).status_code == 403
+    changelist = client.get(reverse("admin:vendors_vendor_changelist"))
+    assert b"delete_selected" not in changelist.content
+    assert Vendor.objects.filter(pk=vendor.pk).exists()
