@@ -300,6 +300,14 @@ class Answer(models.Model):
     updated_by_label = models.CharField(
         "answered by", max_length=200, blank=True, help_text="User or respondent link."
     )
+    # Apart from updated_by_label: a respondent who changes only the value must not become
+    # the author of an assessor's comment (respondents see only their side's comments).
+    comment_by_label = models.CharField(
+        "comment by",
+        max_length=200,
+        blank=True,
+        help_text="User or respondent link that wrote the comment.",
+    )
     updated_at = models.DateTimeField("updated", auto_now=True)
 
     class Meta:
@@ -313,6 +321,15 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_key} = {self.value!r}"
+
+
+RESPONDENT_LABEL_PREFIX = "respondent:"
+
+
+def by_respondent(label: str) -> bool:
+    """Whether an answer, comment or evidence label names a vendor respondent's link rather
+    than a member of staff: the vendor side sees only what that side gave."""
+    return label.startswith(RESPONDENT_LABEL_PREFIX)
 
 
 def evidence_upload_to(instance: "Evidence", filename: str) -> str:

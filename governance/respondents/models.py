@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from governance.accounts.tenancy import TenantModel
+from governance.assessments.models import RESPONDENT_LABEL_PREFIX
 
 
 def hash_link_token(raw: str) -> str:
@@ -66,7 +67,7 @@ class RespondentLink(TenantModel):
 
     @property
     def actor_label(self) -> str:
-        return f"respondent:{self.pk}"
+        return f"{RESPONDENT_LABEL_PREFIX}{self.pk}"
 
     def state(self, now=None) -> str:
         now = now or timezone.now()

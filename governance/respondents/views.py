@@ -126,7 +126,8 @@ def respond_section(request: ViewRequest, link, section):
         can_write=True,
         url_for=_urls(token),
         base_template="respondents/base.html",
-        extra={"link": link, "respondent": True},
+        extra={"link": link},
+        respondent=True,
     )
 
 
@@ -146,7 +147,7 @@ def respond_review(request: ViewRequest, link):
                 s["key"]: _urls(token)("section", section=s["key"])
                 for s in assessment.questionnaire.definition["sections"]
             },
-            **review_context(assessment),
+            **review_context(assessment, respondent=True),
         },
     )
 

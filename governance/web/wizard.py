@@ -3,7 +3,8 @@ one section at a time, saved through answers_save (plus evidence_add for attache
 and a review of every answer with the problems that block submission.
 
 The callers differ only in who acts (a user, or a respondent link's label), whether they may
-write, and how their URLs are built, so both pass those in.
+write, and how their URLs are built, so both pass those in. A respondent sees the questions and
+what the vendor side gave: never an assessor's comment, evidence file or username.
 """
 
 from __future__ import annotations
@@ -24,16 +25,34 @@ from governance.assessments.forms import (
     section_views,
     sections_of,
 )
-from governance.assessments.models import AssessmentStatus
+from governance.assessments.models import AssessmentStatus, by_respondent
 from governance.errors import AnswersInvalid, StateConflict
 from governance.scoring import validate_answers
 
 
-def saved_answers(assessment) -> tuple[dict, dict]:
+def saved_answers(assessment, *, respondent: bool = False) -> tuple[dict, dict]:
+    """The stored values and comments; for a respondent, only the vendor side's comments."""
     answers = selectors.answer_map(assessment=assessment)
     values = {k: a.value for k, a in answers.items() if a.value is not None}
-    comments = {k: a.comment for k, a in answers.items()}
+    comments = {
+        k: a.comment
+        for k, a in answers.items()
+        if not respondent or by_respondent(a.comment_by_label)
+    }
     return values, comments
+
+
+def _keep_unseen_comments(assessment, items: list) -> None:
+    """A respondent's empty comment box for a question whose comment an assessor wrote (and
+    the respondent was not shown) leaves that comment as it is."""
+    unseen = {
+        k
+        for k, a in selectors.answer_map(assessment=assessment).items()
+        if a.comment and not by_respondent(a.comment_by_label)
+    }
+    for item in items:
+        if item["question"] in unseen and not item.get("comment"):
+            item.pop("comment", None)
 
 
 def section_page(
@@ -47,10 +66,12 @@ def section_page(
     url_for,
     base_template: str,
     extra: dict | None = None,
+    respondent: bool = False,
 ):
     """GET shows one section; POST saves it through answers_save (and evidence_add for any
     attached file) and moves on, or shows the errors next to the questions with the typed
-    values kept. `url_for(name, section=None)` builds this flow's URLs."""
+    values kept. `url_for(name, section=None)` builds this flow's URLs. `respondent` shows
+    only the vendor side's comments and evidence."""
     definition = assessment.questionnaire.definition
     sections = sections_of(definition)
     keys = [s["key"] for s in sections]
@@ -58,7 +79,7 @@ def section_page(
         raise Http404("No such section.")
     index = keys.index(section_key)
     section = sections[index]
-    saved_values, saved_comments = saved_answers(assessment)
+    saved_values, saved_comments = saved_answers(assessment, respondent=respondent)
     editable = can_write and assessment.status in AssessmentStatus.EDITABLE
     values, comments = saved_values, saved_comments
     errors: dict[str, list[str]] = {}
@@ -75,6 +96,8 @@ def section_page(
             )
             return redirect(url_for("section", section=section_key))
         items, errors, typed, typed_comments = parse_section(section, request.POST)
+        if respondent:
+            _keep_unseen_comments(assessment, items)
         try:
             services.answers_save(
                 actor=actor, assessment=assessment, answers=items, actor_label=actor_label
@@ -113,12 +136,14 @@ def section_page(
                 return redirect(url_for("section", section=keys[index + 1]))
             return redirect(url_for("review"))
         # Show what was typed, not what is stored, so nothing is lost.
-        saved_values, saved_comments = saved_answers(assessment)
+        saved_values, saved_comments = saved_answers(assessment, respondent=respondent)
         values = {**saved_values, **{k: v for k, v in typed.items()}}
         comments = {**saved_comments, **typed_comments}
 
     evidence: dict[str, list] = {}
     for item in assessment.evidence.all():
+        if respondent and not by_respondent(item.uploaded_by_label):
+            continue
         evidence.setdefault(item.question_key, []).append(item)
     questions = section_views(
         assessment.questionnaire,
@@ -151,16 +176,18 @@ def section_page(
         "step_urls": [(s, url_for("section", section=s["key"])) for s in sections],
         "review_url": url_for("review"),
         "base_template": base_template,
+        "respondent": respondent,
         **(extra or {}),
     }
     return render(request, "assessments/section.html", context, status=400 if errors else 200)
 
 
-def review_context(assessment, *, problems=None) -> dict:
-    """Every visible question with its answer, and the problems that block submission."""
+def review_context(assessment, *, problems=None, respondent: bool = False) -> dict:
+    """Every visible question with its answer, and the problems that block submission.
+    `respondent` shows only the vendor side's comments."""
     definition = assessment.questionnaire.definition
     compiled = selectors.compiled_questionnaire(assessment.questionnaire)
-    values, comments = saved_answers(assessment)
+    values, comments = saved_answers(assessment, respondent=respondent)
     if problems is None:
         problems = [
             {"question": p.question, "message": p.message}

@@ -207,6 +207,7 @@ def _plan(
                 value=value,
                 comment=comment or "",
                 updated_by_label=label[:200],
+                comment_by_label=label[:200] if comment else "",
                 updated_at=now,
             )
             changes.creates.append(answer)
@@ -217,6 +218,8 @@ def _plan(
             if current.value != value or current.comment != new_comment:
                 changes.before[key] = {"value": current.value, "comment": current.comment}
                 current.value = value
+                if current.comment != new_comment:
+                    current.comment_by_label = label[:200] if new_comment else ""
                 current.comment = new_comment
                 current.updated_by_label = label[:200]
                 current.updated_at = now
@@ -234,7 +237,11 @@ def _store(changes: _Changes, *, assessment: Assessment) -> None:
     if changes.creates:
         bulk_insert(Answer, changes.creates)
     if changes.updates:
-        bulk_update(Answer, changes.updates, ["value", "comment", "updated_by_label", "updated_at"])
+        bulk_update(
+            Answer,
+            changes.updates,
+            ["value", "comment", "updated_by_label", "comment_by_label", "updated_at"],
+        )
     if changes.removed:
         Answer.objects.filter(
             assessment_id=assessment.pk, question_key__in=changes.removed

@@ -13,7 +13,7 @@ from django.db.models import Model
 from governance.accounts.tenancy import Capability, require
 from governance.tasking import enqueue
 
-from ..models import Assessment, AssessmentStatus
+from ..models import Assessment, AssessmentStatus, by_respondent
 from ..selectors import compiled_questionnaire
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def require_writer(actor: User | None, actor_label: str | None, organisation_id:
     # A vendor respondent acts through a link, without an account; the view that resolved
     # the link has already checked it, and says so with actor=None plus the link's label.
     if actor is None:
-        if not actor_label or not actor_label.startswith("respondent:"):
+        if not actor_label or not by_respondent(actor_label):
             raise PermissionDenied("Sign in to change this assessment.")
         return
     require(actor, Capability.EDIT, organisation_id)

@@ -250,6 +250,7 @@ def assessment_reopen(*, actor: User, assessment: Assessment) -> Assessment:
                 value=a.value,
                 comment=a.comment,
                 updated_by_label=a.updated_by_label,
+                comment_by_label=a.comment_by_label,
                 updated_at=now,
             )
             for a in Answer.objects.filter(assessment_id=locked.pk)
