@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import requests
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.processes import ProcessGroup
 
 
 def free_port() -> int:
@@ -28,15 +26,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-class Server:
+class Server(ProcessGroup):
     """`gunicorn governance.wsgi` on 127.0.0.1 with DEBUG off, as deployed, but plain HTTP."""
 
     def __init__(self, log_path: Path, *, env: dict[str, str]):
-        self.log_path = log_path
+        super().__init__(log_path)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.extra_env = env
-        self.process: subprocess.Popen | None = None
 
     def environment(self) -> dict[str, str]:
         environment = {
@@ -56,24 +53,19 @@ class Server:
     def start(self, timeout: float = 30, *, ready_status: int = 200) -> None:
         """Start and wait until /healthz answers `ready_status` (a server without its
         database answers 500 there, and is still up)."""
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                [
-                    str(Path(sys.executable).with_name("gunicorn")),
-                    "governance.wsgi",
-                    "--bind",
-                    f"127.0.0.1:{self.port}",
-                    "--workers",
-                    "1",
-                    "--timeout",
-                    "60",
-                ],
-                cwd=ROOT,
-                env=self.environment(),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        self.spawn(
+            [
+                str(Path(sys.executable).with_name("gunicorn")),
+                "governance.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                "1",
+                "--timeout",
+                "60",
+            ],
+            self.environment(),
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -83,19 +75,6 @@ class Server:
                     return
             time.sleep(0.2)
         raise RuntimeError(f"server did not start within {timeout}s:\n{self.log()}")
-
-    def kill(self) -> None:
-        if self.process is None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-        self.process = None
-
-    def log(self) -> str:
-        if not self.log_path.exists():
-            return ""
-        return self.log_path.read_text(errors="replace")
 
 
 @contextlib.contextmanager

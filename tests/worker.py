@@ -6,16 +6,14 @@ it is always killed by whoever started it (the `worker` fixtures, the pipeline b
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
 from urllib.parse import quote
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.processes import ProcessGroup
+
 # Seconds after which Redis hands an unacknowledged message to another consumer. Short in
 # tests so that a restarted worker picks up what a killed one had reserved.
 VISIBILITY_TIMEOUT = 3
@@ -31,9 +29,11 @@ def database_url_of(settings_dict: dict) -> str:
     return f"postgres://{auth}@{host}:{port}/{settings_dict['NAME']}"
 
 
-class Worker:
+class Worker(ProcessGroup):
     """One `celery -A governance worker` subprocess consuming the given queues (None: no
     -Q at all, so the worker consumes every queue the app declares, as a bare worker does)."""
+
+    log_tail = 4000
 
     def __init__(
         self,
@@ -45,13 +45,12 @@ class Worker:
         name: str = "worker",
         env: dict[str, str] | None = None,
     ):
+        super().__init__(log_path)
         self.redis_url = redis_url
-        self.log_path = log_path
         self.queues = queues
         self.concurrency = concurrency
         self.name = name
         self.extra_env = env or {}
-        self.process: subprocess.Popen | None = None
 
     def environment(self) -> dict[str, str]:
         """The worker's environment: ours, with the caller's `env` winning (the pipeline
@@ -70,32 +69,27 @@ class Worker:
         environment = self.environment()
         # The log is read from the start of this run, even when a worker is restarted.
         offset = self.log_path.stat().st_size if self.log_path.exists() else 0
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                [
-                    str(Path(sys.executable).with_name("celery")),
-                    "-A",
-                    "governance",
-                    "worker",
-                    *(["-Q", self.queues] if self.queues is not None else []),
-                    "-n",
-                    f"{self.name}@%h",
-                    "--concurrency",
-                    str(self.concurrency),
-                    "-P",
-                    "prefork",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--without-heartbeat",
-                    "-l",
-                    "info",
-                ],
-                cwd=ROOT,
-                env=environment,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        self.spawn(
+            [
+                str(Path(sys.executable).with_name("celery")),
+                "-A",
+                "governance",
+                "worker",
+                *(["-Q", self.queues] if self.queues is not None else []),
+                "-n",
+                f"{self.name}@%h",
+                "--concurrency",
+                str(self.concurrency),
+                "-P",
+                "prefork",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-l",
+                "info",
+            ],
+            environment,
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -110,19 +104,6 @@ class Worker:
     def signal(self, sig: int) -> None:
         if self.process is not None and self.process.poll() is None:
             os.killpg(self.process.pid, sig)
-
-    def kill(self) -> None:
-        if self.process is None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-        self.process = None
-
-    def log(self) -> str:
-        if not self.log_path.exists():
-            return ""
-        return self.log_path.read_text(errors="replace")[-4000:]
 
 
 def wait_until(predicate, timeout: float, *, what: str, workers=()) -> None:
